@@ -1,0 +1,79 @@
+# The Handrail policy language. Actions stay thin: they call the typed builders in build.ts.
+# Regenerate with `pnpm --filter @handrail/policy grammar`; the output is committed.
+@preprocessor typescript
+
+@{%
+import { createLexer } from './lexer.js';
+import * as b from './build.js';
+
+const lexer = createLexer();
+%}
+
+@lexer lexer
+
+policy      -> header statement:*                                   {% b.policy %}
+
+header      -> "policy" %identifier version:?                       {% b.header %}
+version     -> "version" (%number | %string)                        {% b.version %}
+
+statement   -> "mode" %identifier                                   {% b.mode %}
+             | "max" %identifier %number                            {% b.max %}
+             | "fact" %identifier ":" (%identifier | "any")         {% b.factDeclaration %}
+             | "default" action                                     {% b.defaultAction %}
+             | rule                                                 {% id %}
+
+rule        -> "rule" %identifier priority:? ":" "when" condition "then" action reset:*   {% b.rule %}
+priority    -> "priority" %number                                   {% b.priority %}
+reset       -> "and" "reset" %identifier                            {% b.reset %}
+
+action      -> "continue"                                           {% b.continueAction %}
+             | "continue" "with" %string                            {% b.continueAction %}
+             | "escalate" escalateOption:*                          {% b.escalateAction %}
+             | "escalate" %string escalateOption:*                  {% b.escalateAction %}
+             | "stop"                                               {% b.stopAction %}
+             | "stop" %string                                       {% b.stopAction %}
+
+escalateOption -> "via" %identifier                                 {% b.via %}
+             | "timeout" %duration                                  {% b.timeout %}
+             | "else" ("continue" | "stop" | "reply")               {% b.orElse %}
+             | "prompt" %string                                     {% b.prompt %}
+
+condition   -> condition "or" conjunction                           {% b.or %}
+             | conjunction                                          {% id %}
+conjunction -> conjunction "and" negation                           {% b.and %}
+             | negation                                             {% id %}
+negation    -> "not" negation                                       {% b.not %}
+             | "(" condition ")"                                    {% b.group %}
+             | test                                                 {% id %}
+
+test        -> field "contains" text ignoreCase:?                   {% b.text('contains') %}
+             | field "contains" "any" list ignoreCase:?             {% b.text('containsAny') %}
+             | field "contains" "all" list ignoreCase:?             {% b.text('containsAll') %}
+             | field "starts" "with" text ignoreCase:?              {% b.text('startsWith') %}
+             | field "ends" "with" text ignoreCase:?                {% b.text('endsWith') %}
+             | field ("equals" | "==") operand ignoreCase:?         {% b.equals(false) %}
+             | field "!=" operand ignoreCase:?                      {% b.equals(true) %}
+             | field "matches" %regex                               {% b.matches %}
+             | field (">" | ">=" | "<" | "<=") operand              {% b.compare %}
+             | field "in" list                                      {% b.inList(false) %}
+             | field "not" "in" list                                {% b.inList(true) %}
+             | field "exists"                                       {% b.exists %}
+             | "every" %number field                                {% b.every %}
+             | field                                                {% b.truthy %}
+
+ignoreCase  -> "ignoring" "case"                                    {% b.ignoreCase %}
+
+field       -> %identifier segment:*                                {% b.field %}
+segment     -> "." (%identifier | %keyword)                         {% b.key %}
+             | "[" %number "]"                                      {% b.index %}
+             | "[" %string "]"                                      {% b.quotedKey %}
+
+operand     -> scalar                                               {% id %}
+             | field                                                {% id %}
+scalar      -> text                                                 {% id %}
+             | %number                                              {% b.number %}
+             | %duration                                            {% b.duration %}
+             | ("true" | "false")                                   {% b.boolean %}
+text        -> %string                                              {% b.string %}
+list        -> "[" "]"                                              {% b.list %}
+             | "[" scalar ("," scalar):* "]"                        {% b.list %}
