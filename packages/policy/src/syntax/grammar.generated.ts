@@ -126,7 +126,7 @@ const grammar: Grammar = {
     {"name": "test", "symbols": ["field", {"literal":"exists"}], "postprocess": b.exists},
     {"name": "test", "symbols": [{"literal":"every"}, (lexer.has("number") ? {type: "number"} : number), "field"], "postprocess": b.every},
     {"name": "test", "symbols": ["field"], "postprocess": b.truthy},
-    {"name": "ignoreCase", "symbols": [{"literal":"ignoring"}, {"literal":"case"}], "postprocess": b.span},
+    {"name": "ignoreCase", "symbols": [{"literal":"ignoring"}, {"literal":"case"}], "postprocess": b.ignoreCase},
     {"name": "field$ebnf$1", "symbols": []},
     {"name": "field$ebnf$1", "symbols": ["field$ebnf$1", "segment"], "postprocess": (d) => d[0].concat([d[1]])},
     {"name": "field", "symbols": [(lexer.has("identifier") ? {type: "identifier"} : identifier), "field$ebnf$1"], "postprocess": b.field},

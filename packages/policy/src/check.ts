@@ -1,0 +1,260 @@
+// Semantic checks on a parsed policy: names, types, values, regexes. Collects every problem.
+import type * as ast from './ast.js';
+import type { Diagnostic } from './errors.js';
+import { builtInFacts, factTypes, resettableCounters, type FactDefinition, type FactType } from './facts.js';
+import { keywords } from './syntax/lexer.js';
+import { findBacktrackingHazard } from './regex-safety.js';
+
+/** The declared custom facts of a policy, by name. */
+export type CustomFacts = Map<string, FactDefinition>;
+
+/** What the checker learned, for the compiler. */
+export interface CheckedPolicy {
+  ast: ast.Policy;
+  customFacts: CustomFacts;
+  preset?: string;
+  maxAutoReplies?: number;
+  defaultAction?: ast.Action;
+  rules: ast.Rule[];
+}
+
+const allowedRegexFlags = new Set(['i', 'm', 's', 'u']);
+const nameList = (names: Iterable<string>) => [...names].map((n) => n);
+
+export function checkPolicy(policy: ast.Policy, presets: readonly string[]): { checked: CheckedPolicy; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const report = (code: Diagnostic['code'], message: string, span: ast.Span, expected?: string[]) =>
+    diagnostics.push(expected ? { code, message, span, expected } : { code, message, span });
+
+  const customFacts: CustomFacts = new Map();
+  const checked: CheckedPolicy = { ast: policy, customFacts, rules: [] };
+  const seen = new Map<string, ast.Span>();
+  const once = (key: string, span: ast.Span, what: string) => {
+    if (seen.has(key)) report('DUPLICATE_SETTING', `${what} is already set on line ${seen.get(key)!.line}`, span);
+    seen.set(key, span);
+  };
+
+  // Declarations first, so rules may use facts declared below them.
+  for (const statement of policy.statements) {
+    if (statement.kind !== 'fact') continue;
+    const name = statement.name.name;
+    const type = statement.type.name as FactType;
+    if (builtInFacts[name]) report('DUPLICATE_FACT', `"${name}" is a built-in fact`, statement.name.span);
+    else if (customFacts.has(name)) report('DUPLICATE_FACT', `fact "${name}" is declared twice`, statement.name.span);
+    if (!factTypes.includes(type)) report('UNKNOWN_TYPE', `unknown fact type "${type}"`, statement.type.span, nameList(factTypes));
+    customFacts.set(name, { type: factTypes.includes(type) ? type : 'any', description: 'declared by the policy' });
+  }
+
+  const ruleNames = new Map<string, ast.Span>();
+  for (const statement of policy.statements) {
+    switch (statement.kind) {
+      case 'fact':
+        break;
+      case 'mode': {
+        once('mode', statement.span, 'mode');
+        const preset = statement.preset.name;
+        if (!presets.includes(preset)) report('UNKNOWN_PRESET', `unknown mode "${preset}"`, statement.preset.span, [...presets]);
+        else checked.preset = preset;
+        break;
+      }
+      case 'max': {
+        once('max', statement.span, 'max auto_replies');
+        if (statement.counter.name !== 'auto_replies') report('UNKNOWN_COUNTER', `unknown counter "${statement.counter.name}"`, statement.counter.span, ['auto_replies']);
+        const value = statement.value.value;
+        if (!Number.isInteger(value) || value < 0) report('INVALID_VALUE', `the limit must be a whole number of 0 or more, not ${value}`, statement.value.span);
+        else checked.maxAutoReplies = value;
+        break;
+      }
+      case 'default':
+        once('default', statement.span, 'default');
+        checkAction(statement.action, report);
+        checked.defaultAction = statement.action;
+        break;
+      case 'rule': {
+        const name = statement.name.name;
+        const previous = ruleNames.get(name);
+        if (previous) report('DUPLICATE_RULE', `rule "${name}" is already defined on line ${previous.line}`, statement.name.span);
+        ruleNames.set(name, statement.name.span);
+        if (statement.priority) {
+          const p = statement.priority.value;
+          if (!Number.isInteger(p) || p < 1) report('INVALID_VALUE', `priority must be a whole number of 1 or more, not ${p}`, statement.priority.span);
+        }
+        checkCondition(statement.when, customFacts, report);
+        checkAction(statement.then, report);
+        for (const counter of statement.resets) {
+          if (!(resettableCounters as readonly string[]).includes(counter.name))
+            report('UNKNOWN_COUNTER', `unknown counter "${counter.name}"`, counter.span, [...resettableCounters]);
+        }
+        checked.rules.push(statement);
+        break;
+      }
+    }
+  }
+  return { checked, diagnostics };
+}
+
+type Report = (code: Diagnostic['code'], message: string, span: ast.Span, expected?: string[]) => void;
+
+function checkAction(action: ast.Action, report: Report): void {
+  if (action.kind !== 'escalate') return;
+  const seen = new Set<string>();
+  for (const option of action.options) {
+    if (seen.has(option.kind)) report('DUPLICATE_OPTION', `"${option.kind}" is given twice`, option.span);
+    seen.add(option.kind);
+    if (option.kind === 'timeout' && option.duration.value <= 0) report('INVALID_VALUE', 'a timeout must be longer than 0', option.duration.span);
+  }
+}
+
+/** The definition of a field, or a diagnostic when the fact or the path does not exist. */
+export function resolveField(field: ast.FieldRef, customFacts: CustomFacts, report: Report): FactDefinition | undefined {
+  const name = field.fact.name;
+  const found = builtInFacts[name] ?? customFacts.get(name);
+  if (!found) {
+    const known = [...Object.keys(builtInFacts), ...customFacts.keys()];
+    const hint = keywords.includes(name as never) ? ` ("${name}" is a keyword)` : '';
+    report('UNKNOWN_FACT', `unknown fact "${name}"${hint}; declare custom facts with \`fact ${name}: string\``, field.fact.span, known);
+    return undefined;
+  }
+  let definition: FactDefinition = found;
+  for (const segment of field.path) {
+    if (definition.type === 'any' || (definition.type === 'object' && !definition.fields)) return { type: 'any', description: '' };
+    if (typeof segment.key === 'string' && !/^[A-Za-z0-9_\- ]+$/.test(segment.key)) {
+      report('INVALID_VALUE', 'a quoted field name may hold only letters, digits, _, - and spaces', segment.span);
+      return undefined;
+    }
+    const next: FactDefinition | undefined = definition.fields?.[String(segment.key)];
+    if (!next) {
+      report('UNKNOWN_FACT', `${describe(field, segment)} has no field "${segment.key}"`, segment.span, Object.keys(definition.fields ?? {}));
+      return undefined;
+    }
+    definition = next;
+  }
+  return definition;
+}
+
+function describe(field: ast.FieldRef, upTo: { key: string | number }): string {
+  const parts = [field.fact.name];
+  for (const segment of field.path) {
+    if (segment === upTo) break;
+    parts.push(String(segment.key));
+  }
+  return parts.join('.');
+}
+
+function fieldText(field: ast.FieldRef): string {
+  return [field.fact.name, ...field.path.map((s) => (typeof s.key === 'number' ? `[${s.key}]` : s.key))].join('.').replace(/\.\[/g, '[');
+}
+
+function literalType(value: ast.Scalar): FactType {
+  return value.kind === 'duration' ? 'number' : value.kind;
+}
+
+function checkCondition(condition: ast.Condition, customFacts: CustomFacts, report: Report): void {
+  const expectType = (field: ast.FieldRef, allowed: FactType[], what: string, span: ast.Span) => {
+    const definition = resolveField(field, customFacts, report);
+    if (definition && definition.type !== 'any' && !allowed.includes(definition.type))
+      report('TYPE_MISMATCH', `${what} needs ${allowed.join(' or ')}, but ${fieldText(field)} is ${definition.type}`, span);
+    return definition;
+  };
+  const checkEnum = (definition: FactDefinition | undefined, value: ast.Scalar, field: ast.FieldRef) => {
+    if (definition?.values && value.kind === 'string' && !definition.values.includes(value.value))
+      report('INVALID_VALUE', `${fieldText(field)} is never ${JSON.stringify(value.value)}`, value.span, definition.values.map((v) => JSON.stringify(v)));
+  };
+
+  switch (condition.kind) {
+    case 'and':
+    case 'or':
+      checkCondition(condition.left, customFacts, report);
+      checkCondition(condition.right, customFacts, report);
+      return;
+    case 'not':
+      checkCondition(condition.operand, customFacts, report);
+      return;
+    case 'text': {
+      const listOperand = condition.operator === 'containsAny' || condition.operator === 'containsAll';
+      if (condition.operator === 'contains') {
+        const definition = resolveField(condition.field, customFacts, report);
+        if (definition?.type === 'list' && condition.ignoreCase)
+          report('TYPE_MISMATCH', '"ignoring case" works on text, and a list is compared item by item', condition.span);
+        else if (definition && !['string', 'list', 'any'].includes(definition.type))
+          report('TYPE_MISMATCH', `contains needs text or a list, but ${fieldText(condition.field)} is ${definition.type}`, condition.operatorSpan);
+      } else expectType(condition.field, ['string'], `"${condition.operator}"`, condition.operatorSpan);
+      if (listOperand) {
+        const list = condition.value as ast.ListLiteral;
+        if (list.items.length === 0) report('INVALID_VALUE', 'the list is empty', list.span);
+        for (const item of list.items) if (item.kind !== 'string') report('TYPE_MISMATCH', 'expected a "string"', item.span);
+      }
+      return;
+    }
+    case 'equals': {
+      const definition = resolveField(condition.field, customFacts, report);
+      if (definition && (definition.type === 'list' || definition.type === 'object'))
+        report('TYPE_MISMATCH', `equals compares text, numbers and true/false, but ${fieldText(condition.field)} is ${definition.type}`, condition.operatorSpan);
+      if (condition.value.kind === 'field') {
+        const other = resolveField(condition.value, customFacts, report);
+        if (condition.ignoreCase) report('TYPE_MISMATCH', '"ignoring case" needs a "string" on the right', condition.value.span);
+        if (definition && other && definition.type !== 'any' && other.type !== 'any' && definition.type !== other.type)
+          report('TYPE_MISMATCH', `${fieldText(condition.field)} is ${definition.type} but ${fieldText(condition.value)} is ${other.type}`, condition.value.span);
+        return;
+      }
+      const type = literalType(condition.value);
+      if (definition && definition.type !== 'any' && definition.type !== 'list' && definition.type !== 'object' && definition.type !== type)
+        report('TYPE_MISMATCH', `${fieldText(condition.field)} is ${definition.type}, so compare it with ${article(definition.type)}`, condition.value.span);
+      if (condition.ignoreCase && type !== 'string') report('TYPE_MISMATCH', '"ignoring case" needs a "string" on the right', condition.value.span);
+      checkEnum(definition, condition.value, condition.field);
+      return;
+    }
+    case 'matches': {
+      expectType(condition.field, ['string'], 'matches', condition.operatorSpan);
+      const { pattern, flags, span } = condition.value;
+      for (const flag of flags) {
+        if (!allowedRegexFlags.has(flag)) {
+          report('INVALID_REGEX', `the flag "${flag}" is not allowed here`, span, ['i', 'm', 's', 'u']);
+          return;
+        }
+      }
+      try {
+        new RegExp(pattern, flags);
+      } catch (error) {
+        report('INVALID_REGEX', (error as Error).message, span);
+        return;
+      }
+      const hazard = findBacktrackingHazard(pattern);
+      if (hazard) report('UNSAFE_REGEX', hazard, span);
+      return;
+    }
+    case 'compare': {
+      expectType(condition.field, ['number'], `"${condition.operator}"`, condition.operatorSpan);
+      if (condition.value.kind === 'field') expectType(condition.value, ['number'], `"${condition.operator}"`, condition.value.span);
+      else if (literalType(condition.value) !== 'number') report('TYPE_MISMATCH', `"${condition.operator}" needs a number or a duration`, condition.value.span);
+      return;
+    }
+    case 'in': {
+      const definition = expectType(condition.field, ['string', 'number', 'boolean'], '"in"', condition.operatorSpan);
+      if (condition.value.items.length === 0) report('INVALID_VALUE', 'the list is empty', condition.value.span);
+      for (const item of condition.value.items) {
+        if (definition && definition.type !== 'any' && definition.type !== item.kind)
+          report('TYPE_MISMATCH', `${fieldText(condition.field)} is ${definition.type}, so the list needs ${article(definition.type)}`, item.span);
+        checkEnum(definition, item, condition.field);
+      }
+      return;
+    }
+    case 'exists':
+      resolveField(condition.field, customFacts, report);
+      return;
+    case 'every': {
+      const counter = condition.field;
+      expectType(counter, ['number'], '"every"', counter.span);
+      const n = condition.count.value;
+      if (!Number.isInteger(n) || n < 1) report('INVALID_VALUE', `every needs a whole number of 1 or more, not ${n}`, condition.count.span);
+      return;
+    }
+    case 'truthy':
+      expectType(condition.field, ['boolean'], 'a condition on its own', condition.field.span);
+      return;
+  }
+}
+
+function article(type: FactType): string {
+  return type === 'string' ? 'a "string"' : type === 'number' ? 'a number' : type === 'boolean' ? 'true or false' : type;
+}

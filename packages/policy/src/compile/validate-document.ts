@@ -1,0 +1,95 @@
+// Checks a compiled policy given as JSON: the schema first (ajv, JSON Schema 2020-12), then what
+// a schema cannot say (known facts, safe regexes, unique rule names, the hash).
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { Span } from '../ast.js';
+import { isLeaf, type ConditionNode, type PolicyDocument } from '../document.js';
+import type { Diagnostic } from '../errors.js';
+import { builtInFacts, type FactDefinition } from '../facts.js';
+import { findBacktrackingHazard } from '../regex-safety.js';
+import { pathKeys } from '../engine/path.js';
+import { policyDocumentSchema } from './schema.js';
+
+let validate: ValidateFunction | undefined;
+function schemaValidator(): ValidateFunction {
+  validate ??= new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(policyDocumentSchema);
+  return validate;
+}
+
+export type Locate = (pointer: string) => Span;
+
+function message(error: ErrorObject): { text: string; expected?: string[] } {
+  if (error.keyword === 'enum') return { text: 'must be one of the allowed values', expected: (error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)) };
+  if (error.keyword === 'additionalProperties') return { text: `unknown property ${JSON.stringify(error.params.additionalProperty)}` };
+  if (error.keyword === 'const') return { text: `must be ${JSON.stringify(error.params.allowedValue)}` };
+  return { text: error.message ?? 'is invalid' };
+}
+
+export function validateDocument(document: unknown, locate: Locate): Diagnostic[] {
+  const check = schemaValidator();
+  if (!check(document)) {
+    const errors = (check.errors ?? []).filter((e) => e.keyword !== 'if');
+    const seen = new Set<string>();
+    const diagnostics: Diagnostic[] = [];
+    for (const error of errors) {
+      const { text, expected } = message(error);
+      const where = error.instancePath || '/';
+      const key = `${where} ${text}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      diagnostics.push({ code: 'INVALID_COMPILED_POLICY', message: `${where}: ${text}`, span: locate(error.instancePath), ...(expected ? { expected } : {}) });
+    }
+    return diagnostics;
+  }
+  return checkDocument(document as PolicyDocument, locate);
+}
+
+function checkDocument(document: PolicyDocument, locate: Locate): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const custom = document.facts ?? {};
+  for (const name of Object.keys(custom)) {
+    if (builtInFacts[name]) diagnostics.push({ code: 'DUPLICATE_FACT', message: `"${name}" is a built-in fact`, span: locate(`/facts/${name}`) });
+  }
+  const names = new Set<string>();
+  document.rules.forEach((rule, index) => {
+    if (names.has(rule.name)) diagnostics.push({ code: 'DUPLICATE_RULE', message: `rule "${rule.name}" is defined twice`, span: locate(`/rules/${index}/name`) });
+    names.add(rule.name);
+    const visit = (node: ConditionNode, pointer: string) => {
+      if (!isLeaf(node)) {
+        if ('all' in node) node.all.forEach((child, i) => visit(child, `${pointer}/all/${i}`));
+        else if ('any' in node) node.any.forEach((child, i) => visit(child, `${pointer}/any/${i}`));
+        else visit(node.not, `${pointer}/not`);
+        return;
+      }
+      for (const reference of [node, node.value]) {
+        if (reference === null || typeof reference !== 'object' || !('fact' in (reference as object))) continue;
+        const { fact, path } = reference as { fact: string; path?: string };
+        const definition: FactDefinition | undefined = builtInFacts[fact] ?? (custom[fact] ? { type: custom[fact]!.type, description: '' } : undefined);
+        if (!definition) {
+          diagnostics.push({ code: 'UNKNOWN_FACT', message: `unknown fact "${fact}"`, span: locate(`${pointer}/fact`), expected: [...Object.keys(builtInFacts), ...Object.keys(custom)] });
+          continue;
+        }
+        let current: FactDefinition | undefined = definition;
+        for (const key of path ? pathKeys(path) : []) {
+          if (!current.fields) break;
+          current = current.fields[key];
+          if (!current) {
+            diagnostics.push({ code: 'UNKNOWN_FACT', message: `${fact} has no field "${key}" (path ${path})`, span: locate(`${pointer}/path`) });
+            break;
+          }
+        }
+      }
+      if (node.operator === 'textMatches') {
+        const { pattern, flags } = node.value as { pattern: string; flags: string };
+        try {
+          new RegExp(pattern, flags);
+          const hazard = findBacktrackingHazard(pattern);
+          if (hazard) diagnostics.push({ code: 'UNSAFE_REGEX', message: hazard, span: locate(`${pointer}/value/pattern`) });
+        } catch (error) {
+          diagnostics.push({ code: 'INVALID_REGEX', message: (error as Error).message, span: locate(`${pointer}/value/pattern`) });
+        }
+      }
+    };
+    visit(rule.conditions, `/rules/${index}/conditions`);
+  });
+  return diagnostics;
+}

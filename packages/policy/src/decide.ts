@@ -1,0 +1,200 @@
+// Deciding one turn: facts from the turn, the policy's evaluator, one resolved Decision.
+// Anything that goes wrong on the way yields a fail-closed decision, never continue.
+import { decisionFor, failClosed, type Decision, type RuleTrace } from './decision.js';
+import type { CompiledRule } from './document.js';
+import { ConfigurationError } from './errors.js';
+import type { FactType } from './facts.js';
+import { ReferenceEvaluator } from './engine/reference.js';
+import { traceCondition } from './engine/trace.js';
+import { preparedOf, type Policy, type PreparedPolicy } from './policy.js';
+import { builtInFactValues, InvalidTurnError, type FactProvider, type Turn, toolFact } from './turn.js';
+
+export interface DecideOptions {
+  /** Custom facts: values or functions of the turn (sync or async). `turn.facts` wins over these. */
+  facts?: Readonly<Record<string, FactProvider>>;
+  /** Whether a person can be asked; when false, a failure to decide stops instead of escalating. */
+  humanAvailable?: boolean;
+  /** `decision` (default) explains the deciding rule; `all` explains every rule. */
+  explain?: 'decision' | 'all';
+  /** `fast` (default) or `reference` (json-rules-engine itself). */
+  engine?: 'fast' | 'reference';
+}
+
+/** A failure while deciding, kept apart from bugs so it becomes a fail-closed decision. */
+class DecidingError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function typeOf(value: unknown): FactType {
+  if (Array.isArray(value)) return 'list';
+  if (value === null) return 'any';
+  const type = typeof value;
+  return type === 'string' || type === 'number' || type === 'boolean' ? type : 'object';
+}
+
+function checked(name: string, declared: FactType, value: unknown): unknown {
+  if (value !== undefined && value !== null && declared !== 'any' && typeOf(value) !== declared)
+    throw new DecidingError('INVALID_FACT', `fact "${name}" must be ${declared}, but the host gave ${typeOf(value)}`);
+  return value;
+}
+
+function provider(prepared: PreparedPolicy, policy: Policy, turn: Turn, options: DecideOptions, name: string): FactProvider {
+  const own = turn.facts && Object.prototype.hasOwnProperty.call(turn.facts, name);
+  if (own) return turn.facts![name];
+  if (options.facts && Object.prototype.hasOwnProperty.call(options.facts, name)) return options.facts[name];
+  void prepared;
+  throw new DecidingError('MISSING_FACT', `policy ${policy.name} reads the fact "${name}", but the host did not provide it`);
+}
+
+function factFailed(name: string, error: unknown): DecidingError {
+  if (error instanceof DecidingError) return error;
+  return new DecidingError('FACT_FAILED', `fact "${name}" failed: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+/** Calls a custom fact's provider; returns its value or a promise of it, type-checked. */
+function callProvider(policy: Policy, name: string, source: FactProvider, turn: Turn): unknown {
+  const declared = policy.document.facts[name]!.type;
+  let value: unknown;
+  try {
+    value = typeof source === 'function' ? (source as (turn: Turn) => unknown)(turn) : source;
+  } catch (error) {
+    throw factFailed(name, error);
+  }
+  if (value instanceof Promise || (value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function'))
+    return Promise.resolve(value).then((v) => checked(name, declared, v), (error) => Promise.reject(factFailed(name, error)));
+  return checked(name, declared, value);
+}
+
+/** The facts of each tool call of the turn (one entry when the turn has no or one tool call). */
+function builtInFactsPerCall(prepared: PreparedPolicy, policy: Policy, turn: Turn): Record<string, unknown>[] {
+  let base: Record<string, unknown>;
+  try {
+    base = builtInFactValues(turn, policy.document.maxAutoReplies, prepared.readsCode);
+    if (turn.toolCalls !== undefined && !Array.isArray(turn.toolCalls)) throw new InvalidTurnError('toolCalls must be a list');
+    if (!turn.toolCalls?.length) return [base];
+    return turn.toolCalls.map((call) => ({ ...base, tool: toolFact(call) }));
+  } catch (error) {
+    if (error instanceof InvalidTurnError) throw new DecidingError('INVALID_TURN', `invalid turn: ${error.message}`);
+    throw error;
+  }
+}
+
+function explainRule(rule: CompiledRule, facts: Record<string, unknown>): RuleTrace {
+  const conditions = traceCondition(rule.conditions, facts);
+  return { rule: rule.name, action: rule.event.type, priority: rule.priority, result: conditions.result, conditions };
+}
+
+/** Resolves the fired rule indices of every call into one decision. */
+function resolve(prepared: PreparedPolicy, perCall: Array<{ facts: Record<string, unknown>; fired: readonly number[] }>, options: DecideOptions, traces?: RuleTrace[]): Decision {
+  let winner = -1;
+  let winnerFacts = perCall[0]!.facts;
+  const all = new Set<number>();
+  for (const { facts, fired } of perCall) {
+    for (const index of fired) all.add(index);
+    if (fired.length && (winner < 0 || fired[0]! < winner)) {
+      winner = fired[0]!;
+      winnerFacts = facts;
+    }
+  }
+  const fired = perCall.length === 1 ? perCall[0]!.fired : [...all].sort((a, b) => a - b);
+  const names = fired.map((index) => prepared.rules[index]!.name);
+  const explanation =
+    traces ?? (options.explain === 'all' ? prepared.rules.map((rule) => explainRule(rule, winnerFacts)) : winner >= 0 ? [explainRule(prepared.rules[winner]!, winnerFacts)] : []);
+  if (winner < 0) return decisionFor(prepared.defaultEvent, null, names, prepared.identity, explanation);
+  const rule = prepared.rules[winner]!;
+  return decisionFor(rule.event, rule.name, names, prepared.identity, explanation);
+}
+
+function failed(prepared: PreparedPolicy, options: DecideOptions, error: unknown): Decision {
+  const humanAvailable = options.humanAvailable ?? true;
+  if (error instanceof DecidingError) return failClosed(error.code, error.message, prepared.identity, humanAvailable);
+  const message = error instanceof Error ? error.message : String(error);
+  return failClosed('EVALUATION_FAILED', `evaluating the policy failed: ${message}`, prepared.identity, humanAvailable);
+}
+
+/**
+ * Decides one turn synchronously with the fast evaluator. Custom facts must be plain values or
+ * synchronous functions; use `decide` when any is async.
+ *
+ * @example
+ * const decision = decideSync(policy, { content: 'TERMINATE', role: 'assistant', autoReplies: 3 });
+ */
+export function decideSync(policy: Policy, turn: Turn, options: DecideOptions = {}): Decision {
+  const prepared = preparedOf(policy);
+  if (options.engine === 'reference') throw new ConfigurationError('the reference engine is asynchronous: use decide()');
+  try {
+    const perCall = builtInFactsPerCall(prepared, policy, turn);
+    if (prepared.customFacts.length) {
+      for (const name of prepared.customFacts) {
+        const value = callProvider(policy, name, provider(prepared, policy, turn, options, name), turn);
+        if (value instanceof Promise) {
+          value.catch(() => undefined);
+          throw new ConfigurationError(`fact "${name}" is asynchronous: use decide() instead of decideSync()`);
+        }
+        for (const facts of perCall) facts[name] = value;
+      }
+    }
+    return resolve(prepared, perCall.map((facts) => ({ facts, fired: prepared.fast(facts) })), options);
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw error;
+    return failed(prepared, options, error);
+  }
+}
+
+const referenceEvaluators = new WeakMap<Policy, ReferenceEvaluator>();
+
+/**
+ * Decides one turn: continue, escalate or stop, with the deciding rule, the reason and an
+ * explanation. Never rejects for a bad turn or a failing fact: those decide escalate (or stop).
+ *
+ * @example
+ * const policy = await loadPolicyFile('invoices.policy');
+ * const decision = await decide(policy, { content: 'NEEDS_REVIEW: totals differ', role: 'assistant' });
+ * decision.action; // 'escalate'
+ */
+export async function decide(policy: Policy, turn: Turn, options: DecideOptions = {}): Promise<Decision> {
+  const prepared = preparedOf(policy);
+  try {
+    const perCall = builtInFactsPerCall(prepared, policy, turn);
+    if (options.engine === 'reference') return await decideByReference(policy, prepared, turn, perCall, options);
+    if (prepared.customFacts.length) {
+      const values = await Promise.all(prepared.customFacts.map((name) => callProvider(policy, name, provider(prepared, policy, turn, options, name), turn)));
+      prepared.customFacts.forEach((name, i) => perCall.forEach((facts) => (facts[name] = values[i])));
+    }
+    return resolve(prepared, perCall.map((facts) => ({ facts, fired: prepared.fast(facts) })), options);
+  } catch (error) {
+    return failed(prepared, options, error);
+  }
+}
+
+async function decideByReference(policy: Policy, prepared: PreparedPolicy, turn: Turn, perCall: Record<string, unknown>[], options: DecideOptions): Promise<Decision> {
+  let evaluator = referenceEvaluators.get(policy);
+  if (!evaluator) referenceEvaluators.set(policy, (evaluator = new ReferenceEvaluator(policy.document.rules)));
+  const dynamic: Record<string, () => unknown> = {};
+  for (const name of prepared.customFacts) {
+    const source = provider(prepared, policy, turn, options, name);
+    // json-rules-engine resolves facts itself, lazily; the wrapper keeps the type check and message.
+    dynamic[name] = () => callProvider(policy, name, source, turn);
+  }
+  const runs = [];
+  for (const facts of perCall) {
+    const result = await evaluator.run({ ...facts, ...dynamic });
+    const fired = prepared.rules.flatMap((rule, index) => (result.fired.has(rule.name) ? [index] : []));
+    const resolvedFacts = { ...facts };
+    runs.push({ facts: resolvedFacts, fired, traces: result.traces });
+  }
+  let traces: RuleTrace[] | undefined;
+  const winnerRun = runs.reduce((best, run) => (run.fired.length && (!best.fired.length || run.fired[0]! < best.fired[0]!) ? run : best), runs[0]!);
+  const traceOf = (rule: CompiledRule): RuleTrace => {
+    const conditions = winnerRun.traces.get(rule.name)!;
+    return { rule: rule.name, action: rule.event.type, priority: rule.priority, result: conditions.result, conditions };
+  };
+  if (options.explain === 'all') traces = prepared.rules.map(traceOf);
+  else traces = winnerRun.fired.length ? [traceOf(prepared.rules[winnerRun.fired[0]!]!)] : [];
+  return resolve(prepared, runs, options, traces);
+}

@@ -1,0 +1,57 @@
+// The reference evaluator: the compiled rules on json-rules-engine itself. An Engine's running
+// state is shared between overlapping run() calls (one finishing can make another skip rules),
+// so runs on one Engine are queued, never overlapped.
+import { Engine, type RuleResult } from 'json-rules-engine';
+import type { TraceNode } from '../decision.js';
+import type { CompiledRule } from '../document.js';
+import { addOperators } from '../operators.js';
+
+export interface ReferenceResult {
+  /** Names of the rules that fired. */
+  fired: Set<string>;
+  /** Every rule's evaluated conditions, by rule name. */
+  traces: Map<string, TraceNode>;
+}
+
+export class ReferenceEvaluator {
+  private readonly engine: Engine;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(rules: readonly CompiledRule[]) {
+    this.engine = addOperators(new Engine(structuredClone(rules) as never));
+  }
+
+  /** Runs the engine; `facts` may hold functions (json-rules-engine dynamic facts). */
+  run(facts: Record<string, unknown>): Promise<ReferenceResult> {
+    const run = this.queue.then(() => this.engine.run(facts));
+    this.queue = run.catch(() => undefined);
+    return run.then(({ results, failureResults }) => {
+      const fired = new Set(results.map((r) => r.name as string));
+      const traces = new Map<string, TraceNode>();
+      for (const result of [...results, ...failureResults]) {
+        // json-rules-engine records the outcome of the top-level node on the result, not the node.
+        const trace = toTrace((result as RuleResult & { conditions: unknown }).conditions);
+        trace.result = result.result;
+        traces.set(result.name as string, trace);
+      }
+      return { fired, traces };
+    });
+  }
+}
+
+/** json-rules-engine's evaluated condition tree, in the shape of our traces. */
+function toTrace(node: any): TraceNode {
+  if (node.all) return { all: node.all.map(toTrace), result: node.result === true };
+  if (node.any) return { any: node.any.map(toTrace), result: node.result === true };
+  if (node.not) return { not: toTrace(node.not), result: node.result === true };
+  const byFact = node.value !== null && typeof node.value === 'object' && !Array.isArray(node.value) && 'fact' in node.value;
+  return {
+    fact: node.fact,
+    ...(node.path ? { path: node.path } : {}),
+    operator: node.operator,
+    value: node.value,
+    factResult: node.factResult,
+    ...(byFact ? { valueResult: node.valueResult } : {}),
+    result: node.result === true,
+  };
+}

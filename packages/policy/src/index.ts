@@ -1,0 +1,23 @@
+// @handrail/policy — the policy language and its decisions.
+export { compilePolicy, compileToDocument, loadPolicy, loadPolicyFile, presetPolicy } from './compile/compile.js';
+export type { LoadOptions } from './compile/compile.js';
+export { policyDocumentSchema } from './compile/schema.js';
+export { decide, decideSync } from './decide.js';
+export type { DecideOptions } from './decide.js';
+export { compareRules } from './decision.js';
+export type { Decision, DecisionBase, RuleTrace, TraceNode } from './decision.js';
+export { documentFormat } from './document.js';
+export type { ActionEvent, ActionType, CompiledRule, ConditionNode, EventParams, LeafCondition, PolicyDocument } from './document.js';
+export { ConfigurationError, HandrailError, PolicyError, formatDiagnostic } from './errors.js';
+export type { Diagnostic, PolicyErrorCode } from './errors.js';
+export { builtInFacts, defaultMaxAutoReplies } from './facts.js';
+export type { Counter, FactDefinition, FactType } from './facts.js';
+export { addOperators, handrailOperators, operators } from './operators.js';
+export type { Policy } from './policy.js';
+export { presetNames } from './presets.js';
+export type { PresetName } from './presets.js';
+export { parsePolicy } from './syntax/parse.js';
+export type * as ast from './ast.js';
+export type { OnNoInput } from './ast.js';
+export { findCodeBlocks } from './turn.js';
+export type { CodeBlock, FactProvider, ToolCall, Turn } from './turn.js';
