@@ -43,11 +43,10 @@ function checked(name: string, declared: FactType, value: unknown): unknown {
   return value;
 }
 
-function provider(prepared: PreparedPolicy, policy: Policy, turn: Turn, options: DecideOptions, name: string): FactProvider {
+function provider(policy: Policy, turn: Turn, options: DecideOptions, name: string): FactProvider {
   const own = turn.facts && Object.prototype.hasOwnProperty.call(turn.facts, name);
   if (own) return turn.facts![name];
   if (options.facts && Object.prototype.hasOwnProperty.call(options.facts, name)) return options.facts[name];
-  void prepared;
   throw new DecidingError('MISSING_FACT', `policy ${policy.name} reads the fact "${name}", but the host did not provide it`);
 }
 
@@ -131,7 +130,7 @@ export function decideSync(policy: Policy, turn: Turn, options: DecideOptions = 
     const perCall = builtInFactsPerCall(prepared, policy, turn);
     if (prepared.customFacts.length) {
       for (const name of prepared.customFacts) {
-        const value = callProvider(policy, name, provider(prepared, policy, turn, options, name), turn);
+        const value = callProvider(policy, name, provider(policy, turn, options, name), turn);
         if (value instanceof Promise) {
           value.catch(() => undefined);
           throw new ConfigurationError(`fact "${name}" is asynchronous: use decide() instead of decideSync()`);
@@ -163,7 +162,16 @@ export async function decide(policy: Policy, turn: Turn, options: DecideOptions 
     const perCall = builtInFactsPerCall(prepared, policy, turn);
     if (options.engine === 'reference') return await decideByReference(policy, prepared, turn, perCall, options);
     if (prepared.customFacts.length) {
-      const values = await Promise.all(prepared.customFacts.map((name) => callProvider(policy, name, provider(prepared, policy, turn, options, name), turn)));
+      const sources = prepared.customFacts.map((name) => provider(policy, turn, options, name));
+      const values = await Promise.all(
+        sources.map((source, i) => {
+          try {
+            return callProvider(policy, prepared.customFacts[i]!, source, turn);
+          } catch (error) {
+            return Promise.reject(error);
+          }
+        }),
+      );
       prepared.customFacts.forEach((name, i) => perCall.forEach((facts) => (facts[name] = values[i])));
     }
     return resolve(prepared, perCall.map((facts) => ({ facts, fired: prepared.fast(facts) })), options);
@@ -177,9 +185,17 @@ async function decideByReference(policy: Policy, prepared: PreparedPolicy, turn:
   if (!evaluator) referenceEvaluators.set(policy, (evaluator = new ReferenceEvaluator(policy.document.rules)));
   const dynamic: Record<string, () => unknown> = {};
   for (const name of prepared.customFacts) {
-    const source = provider(prepared, policy, turn, options, name);
+    const source = provider(policy, turn, options, name);
     // json-rules-engine resolves facts itself, lazily; the wrapper keeps the type check and message.
-    dynamic[name] = () => callProvider(policy, name, source, turn);
+    // Always a promise: json-rules-engine caches it, where a synchronous throw would escape its
+    // promise chains and surface as unhandled rejections.
+    dynamic[name] = () => {
+      try {
+        return Promise.resolve(callProvider(policy, name, source, turn));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    };
   }
   const runs = [];
   for (const facts of perCall) {

@@ -1,6 +1,8 @@
 // The reference evaluator: the compiled rules on json-rules-engine itself. An Engine's running
 // state is shared between overlapping run() calls (one finishing can make another skip rules),
-// so runs on one Engine are queued, never overlapped.
+// so runs on one Engine are queued, never overlapped. A run that rejects keeps evaluating its
+// remaining priority groups in the background and then marks the engine finished, so after a
+// failure the engine is replaced rather than reused.
 import { Engine, type RuleResult } from 'json-rules-engine';
 import type { TraceNode } from '../decision.js';
 import type { CompiledRule } from '../document.js';
@@ -14,17 +16,23 @@ export interface ReferenceResult {
 }
 
 export class ReferenceEvaluator {
-  private readonly engine: Engine;
+  private engine: Engine;
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(rules: readonly CompiledRule[]) {
-    this.engine = addOperators(new Engine(structuredClone(rules) as never));
+  constructor(private readonly rules: readonly CompiledRule[]) {
+    this.engine = this.createEngine();
+  }
+
+  private createEngine(): Engine {
+    return addOperators(new Engine(structuredClone(this.rules) as never));
   }
 
   /** Runs the engine; `facts` may hold functions (json-rules-engine dynamic facts). */
   run(facts: Record<string, unknown>): Promise<ReferenceResult> {
     const run = this.queue.then(() => this.engine.run(facts));
-    this.queue = run.catch(() => undefined);
+    this.queue = run.catch(() => {
+      this.engine = this.createEngine();
+    });
     return run.then(({ results, failureResults }) => {
       const fired = new Set(results.map((r) => r.name as string));
       const traces = new Map<string, TraceNode>();

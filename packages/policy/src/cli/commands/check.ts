@@ -1,0 +1,39 @@
+// `handrail check FILE…`: does each policy compile? Every problem is printed, not just the first.
+import { PolicyError } from '../../index.js';
+import { CliError, UsageError, exitCodes, parseCommandLine, type Command } from '../command.js';
+import { loadPolicyFromCommandLine } from '../load-policy-file.js';
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+export const check: Command = {
+  name: 'check',
+  summary: 'parse and validate policy files; print every error as a code frame',
+  usage: `handrail check FILE…
+
+  Checks each .policy file or compiled .json document. Prints "ok FILE (N rules, hash …)" for
+  each valid file; prints every error with its file:line:col and exits 1 when any is invalid.`,
+
+  async run(args, io) {
+    const { positionals: files } = parseCommandLine(args, {});
+    if (files.length === 0) throw new UsageError('check needs at least one FILE');
+    let failed = 0;
+    // Frames of successive errors are kept apart by a blank line, as within one file.
+    const separator = () => (failed > 1 ? '\n' : '');
+    for (const file of files) {
+      try {
+        const policy = await loadPolicyFromCommandLine(file);
+        io.stdout(`ok ${file} (${plural(policy.document.rules.length, 'rule')}, hash ${policy.hash})\n`);
+      } catch (error) {
+        // A bad file does not stop the others: a user fixing several files sees all at once.
+        failed++;
+        if (PolicyError.isInstance(error)) io.stderr(`${separator()}${error.format()}\n`);
+        else if (error instanceof CliError) io.stderr(`${separator()}handrail: ${error.message}\n`);
+        else throw error;
+      }
+    }
+    if (failed && files.length > 1) io.stderr(`handrail: ${failed} of ${files.length} files failed the check\n`);
+    return failed ? exitCodes.failed : exitCodes.ok;
+  },
+};

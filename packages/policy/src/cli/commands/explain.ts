@@ -1,0 +1,118 @@
+// `handrail explain FILE --message TEXT …`: decide one turn described on the command line and
+// show why, rule by rule.
+import { decide, type Turn } from '../../index.js';
+import { UsageError, exitCodes, parseCommandLine, type Command } from '../command.js';
+import { formatExplanation } from '../format-explanation.js';
+import { loadPolicyFromCommandLine } from '../load-policy-file.js';
+
+const roles = ['assistant', 'user', 'tool', 'system'] as const;
+const sources = ['assistant', 'tool', 'human', 'system'] as const;
+const engines = ['fast', 'reference'] as const;
+
+const options = {
+  message: { type: 'string' },
+  role: { type: 'string' },
+  sender: { type: 'string' },
+  source: { type: 'string' },
+  tool: { type: 'string' },
+  args: { type: 'string' },
+  step: { type: 'string' },
+  'auto-replies': { type: 'string' },
+  'max-auto-replies': { type: 'string' },
+  termination: { type: 'boolean' },
+  fact: { type: 'string', multiple: true },
+  engine: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+function oneOf<T extends string>(option: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${option} must be one of ${allowed.join(', ')}, not ${JSON.stringify(value)}`);
+  return value as T;
+}
+
+function count(option: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--${option} must be a whole number, not ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+function json(what: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    // Shells eat the quotes of a bare string, the commonest way to get here.
+    const hint = /^[\w-]+$/.test(text) ? ` (a string needs JSON quotes: '"${text}"')` : '';
+    throw new UsageError(`${what} is not valid JSON: ${(error as Error).message}${hint}`);
+  }
+}
+
+/** `name=JSON` pairs into custom fact values. */
+function customFacts(pairs: readonly string[]): Record<string, unknown> {
+  const facts: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new UsageError(`--fact takes name=JSON, not ${JSON.stringify(pair)}`);
+    facts[pair.slice(0, at)] = json(`--fact ${pair.slice(0, at)}`, pair.slice(at + 1));
+  }
+  return facts;
+}
+
+export const explain: Command = {
+  name: 'explain',
+  summary: 'decide one turn and show, rule by rule, which conditions held',
+  usage: `handrail explain FILE --message TEXT [options]
+
+  Decides the turn described by the options and prints the decision, then every rule in the
+  order rules win (stop, escalate, continue; then priority; then file order) with each condition,
+  the value it saw, and ✓ when it held or ✗ when it did not.
+
+  --message TEXT          the message's content
+  --role R                assistant, user, tool or system
+  --sender NAME           who sent the message
+  --source S              assistant, tool, human or system (by default, from the role)
+  --tool NAME             a tool call to decide on
+  --args JSON             the tool call's arguments
+  --step N                the step number in the loop
+  --auto-replies N        consecutive auto-replies so far
+  --max-auto-replies N    the limit of consecutive auto-replies (by default, the policy's)
+  --termination           the host's termination test matched
+  --no-termination        it did not (by default, it matches when the message is "TERMINATE")
+  --fact NAME=JSON        the value of a custom fact the policy declares (repeatable)
+  --engine fast|reference the evaluator (reference is json-rules-engine itself)
+  --json                  print the whole decision as JSON`,
+
+  async run(args, io) {
+    const { values, positionals } = parseCommandLine(args, options);
+    if (positionals.length !== 1) throw new UsageError(positionals.length ? 'explain takes one FILE' : 'explain needs a FILE');
+    if (values.message === undefined && values.tool === undefined) throw new UsageError('explain needs --message TEXT (or --tool NAME)');
+    if (values.args !== undefined && values.tool === undefined) throw new UsageError('--args needs --tool NAME');
+    // Every option is checked before the file is read, so a typo is reported as such.
+    const role = oneOf('role', values.role, roles);
+    const source = oneOf('source', values.source, sources);
+    const engine = oneOf('engine', values.engine, engines) ?? 'fast';
+    const toolArgs = values.args !== undefined ? json('--args', values.args) : undefined;
+    const facts = customFacts(values.fact ?? []);
+    const turn: Turn = {
+      ...(values.message !== undefined ? { content: values.message } : {}),
+      ...(role ? { role } : {}),
+      ...(values.sender !== undefined ? { sender: values.sender } : {}),
+      ...(source ? { source } : {}),
+      ...(values.tool !== undefined ? { tool: { name: values.tool, ...(toolArgs !== undefined ? { args: toolArgs } : {}) } } : {}),
+      ...(values.step !== undefined ? { step: count('step', values.step) } : {}),
+      ...(values['auto-replies'] !== undefined ? { autoReplies: count('auto-replies', values['auto-replies']) } : {}),
+      ...(values['max-auto-replies'] !== undefined ? { maxAutoReplies: count('max-auto-replies', values['max-auto-replies']) } : {}),
+      ...(values.termination !== undefined ? { isTermination: values.termination } : {}),
+    };
+
+    const policy = await loadPolicyFromCommandLine(positionals[0]!);
+    const declared = Object.keys(policy.document.facts);
+    for (const name of Object.keys(facts)) {
+      if (!declared.includes(name))
+        io.stderr(`handrail: warning: policy ${policy.name} declares no fact "${name}"${declared.length ? ` (it declares ${declared.join(', ')})` : ''}\n`);
+    }
+    const decision = await decide(policy, turn, { explain: 'all', engine, facts });
+    io.stdout(values.json ? `${JSON.stringify(decision, null, 2)}\n` : `${formatExplanation(decision)}\n`);
+    return exitCodes.ok;
+  },
+};

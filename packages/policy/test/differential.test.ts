@@ -1,0 +1,134 @@
+// The fast evaluator must decide exactly as json-rules-engine does: random policies (as text,
+// through the whole compiler) and random turns, compared decision by decision, traces included.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compilePolicy, decide, type Turn } from '../src/index.js';
+
+const words = ['delete', 'DROP TABLE', 'refund', 'Ünïcode', 'TERMINATE', 'error:', 'ok', '', 'a', 'NEEDS_REVIEW', 'İstanbul'];
+const quote = (s: string) => JSON.stringify(s);
+
+const textField = fc.constantFrom('content', 'sender', 'tool.name', 'tool.args.to', 'tool.args.items[0]', 'tool.args["odd key"]', 'error', 'tier', 'code.text', 'profile.level');
+const numberField = fc.constantFrom('step', 'auto_replies', 'max_auto_replies', 'tool.args.amount', 'elapsed', 'tokens.total', 'risk', 'code.count', 'profile.score');
+const anyField = fc.constantFrom('tool.args.amount', 'tool.args.flag', 'tool.args', 'profile.level', 'profile');
+const word = fc.constantFrom(...words);
+const wordList = fc.array(word, { minLength: 1, maxLength: 3 }).map((items) => `[${items.map(quote).join(', ')}]`);
+const ignoring = fc.boolean().map((b) => (b ? ' ignoring case' : ''));
+const number = fc.oneof(fc.integer({ min: -2, max: 12 }), fc.constantFrom(0.5, 100, 250)).map(String);
+
+const test: fc.Arbitrary<string> = fc.oneof(
+  fc.tuple(textField, word, ignoring).map(([f, w, i]) => `${f} contains ${quote(w)}${i}`),
+  fc.tuple(textField, wordList, ignoring).map(([f, l, i]) => `${f} contains any ${l}${i}`),
+  fc.tuple(textField, wordList, ignoring).map(([f, l, i]) => `${f} contains all ${l}${i}`),
+  fc.tuple(textField, word, ignoring, fc.constantFrom('starts with', 'ends with')).map(([f, w, i, op]) => `${f} ${op} ${quote(w)}${i}`),
+  fc.tuple(textField, word, ignoring, fc.constantFrom('equals', '==', '!=')).map(([f, w, i, op]) => `${f} ${op} ${quote(w)}${i}`),
+  fc.tuple(textField, fc.constantFrom('/err(or)?:/i', '/^ok$/m', '/\\d+/', '/T.RM/s', '/ü/u')).map(([f, r]) => `${f} matches ${r}`),
+  fc.tuple(numberField, fc.constantFrom('>', '>=', '<', '<=', '==', '!='), number).map(([f, op, n]) => `${f} ${op} ${n}`),
+  fc.tuple(numberField, fc.constantFrom('>', '>=', '<', '<='), numberField).map(([f, op, g]) => `${f} ${op} ${g}`),
+  fc.constantFrom('elapsed > 5m', 'elapsed <= 1500ms', 'code.languages contains "sh"', 'flags contains "vip"', 'is_termination', 'vip', 'profile.active'),
+  fc.tuple(textField, wordList, fc.boolean()).map(([f, l, n]) => `${f} ${n ? 'not in' : 'in'} ${l}`),
+  fc.tuple(numberField, fc.array(number, { minLength: 1, maxLength: 3 }), fc.boolean()).map(([f, l, n]) => `${f} ${n ? 'not in' : 'in'} [${l.join(', ')}]`),
+  fc.constantFrom('role in ["assistant", "tool"]', 'source == "human"', 'role != "user"'),
+  fc.tuple(fc.oneof(textField, numberField, anyField)).map(([f]) => `${f} exists`),
+  fc.tuple(fc.integer({ min: 1, max: 4 }), fc.constantFrom('auto_replies', 'step', 'risk')).map(([n, f]) => `every ${n} ${f}`),
+);
+
+const condition: fc.Arbitrary<string> = fc.letrec((tie) => ({
+  node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, test, tie('and'), tie('or'), tie('not')),
+  and: fc.tuple(tie('node'), tie('node')).map(([a, b]) => `(${a} and ${b})`),
+  or: fc.tuple(tie('node'), tie('node')).map(([a, b]) => `(${a} or ${b})`),
+  not: tie('node').map((a) => `not ${a}`),
+})).node as fc.Arbitrary<string>;
+
+const action = fc.oneof(
+  fc.constantFrom('continue', 'continue with "fixed"', 'stop', 'stop "halt"'),
+  fc.tuple(fc.constantFrom('', ' via slack'), fc.constantFrom('', ' timeout 10m'), fc.constantFrom('', ' else continue', ' else reply')).map(([v, t, e]) => `escalate "ask"${v}${t}${e}`),
+);
+
+const policyText = fc
+  .record({
+    mode: fc.constantFrom('', 'mode always', 'mode never', 'mode terminate'),
+    max: fc.constantFrom('', 'max auto_replies 3'),
+    rules: fc.array(fc.record({ when: condition, then: action, priority: fc.constantFrom('', ' priority 2', ' priority 5'), reset: fc.boolean() }), { minLength: 1, maxLength: 6 }),
+  })
+  .map(({ mode, max, rules }) =>
+    [
+      'policy generated',
+      mode,
+      max,
+      'fact risk: number',
+      'fact tier: string',
+      'fact flags: list',
+      'fact vip: boolean',
+      'fact profile: object',
+      ...rules.map((r, i) => `rule r${i}${r.priority}: when ${r.when} then ${r.then}${r.reset ? ' and reset auto_replies' : ''}`),
+    ].join('\n'),
+  );
+
+const args = fc.oneof(
+  fc.record({ amount: fc.oneof(fc.integer({ min: 0, max: 300 }), fc.constant('250')), to: word, items: fc.array(word, { maxLength: 2 }), 'odd key': word, flag: fc.boolean() }, { requiredKeys: [] }),
+  fc.constantFrom('{"amount": 150, "to": "refund"}', '', '[1, 2]', '"text"', 'not json'),
+);
+const customValue = <T>(value: fc.Arbitrary<T>) =>
+  fc.oneof(
+    { weight: 6, arbitrary: value.map((v) => v as unknown) },
+    { weight: 1, arbitrary: value.map((v) => () => v) },
+    { weight: 1, arbitrary: value.map((v) => async () => v) },
+  );
+
+const turn: fc.Arbitrary<Turn> = fc.record(
+  {
+    content: fc.oneof(fc.array(word, { maxLength: 4 }).map((w) => w.join(' ')), fc.constantFrom('```sh\nls\n```', null, 'x'.repeat(3000) + 'delete')),
+    role: fc.constantFrom('assistant', 'user', 'tool', 'system'),
+    sender: word,
+    tool: fc.record({ name: fc.constantFrom('refund', 'transfer_funds', 'search'), args }),
+    toolCalls: fc.array(fc.record({ name: fc.constantFrom('refund', 'search'), args }), { minLength: 2, maxLength: 3 }),
+    error: word,
+    step: fc.integer({ min: 0, max: 12 }),
+    autoReplies: fc.integer({ min: 0, max: 8 }),
+    maxAutoReplies: fc.integer({ min: 0, max: 5 }),
+    isTermination: fc.boolean(),
+    elapsedMs: fc.constantFrom(0, 1500, 300_000, 300_001),
+    tokens: fc.record({ total: fc.integer({ min: 0, max: 1000 }) }),
+    facts: fc.record(
+      {
+        risk: customValue(fc.integer({ min: 0, max: 6 })),
+        tier: customValue(word),
+        flags: customValue(fc.array(fc.constantFrom('vip', 'new'))),
+        vip: customValue(fc.boolean()),
+        profile: customValue(fc.record({ level: word, score: fc.integer({ min: 0, max: 10 }), active: fc.boolean() }, { requiredKeys: [] })),
+      },
+      { requiredKeys: ['risk', 'tier', 'flags', 'vip'] },
+    ),
+  },
+  { requiredKeys: [] },
+) as fc.Arbitrary<Turn>;
+
+/** Occasionally a fact that throws or has the wrong type: both evaluators must fail closed alike. */
+const brokenFacts = fc.constantFrom<Record<string, unknown> | undefined>(
+  undefined,
+  undefined,
+  undefined,
+  { risk: () => { throw new Error('risk service down'); } },
+  { risk: async () => { throw new Error('timeout'); } },
+  { risk: 'high' },
+);
+
+describe('fast evaluator vs json-rules-engine', () => {
+  it('gives the same decision, reason and explanation on 10,000 generated cases', async () => {
+    let cases = 0;
+    await fc.assert(
+      fc.asyncProperty(policyText, fc.array(fc.tuple(turn, brokenFacts), { minLength: 50, maxLength: 50 }), async (text, turns) => {
+        const policy = compilePolicy(text);
+        for (const [t, broken] of turns) {
+          const input = broken ? { ...t, facts: { ...t.facts, ...broken } } : t;
+          const fast = await decide(policy, input, { explain: 'all' });
+          const reference = await decide(policy, input, { explain: 'all', engine: 'reference' });
+          expect(fast).toEqual(reference);
+          cases++;
+        }
+      }),
+      { numRuns: 200 },
+    );
+    expect(cases).toBeGreaterThanOrEqual(10_000);
+  }, 300_000);
+});
