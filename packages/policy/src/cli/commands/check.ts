@@ -7,6 +7,7 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
+/** `handrail check`: exit 0 when every file compiles, else every problem as a code frame and exit 1. */
 export const check: Command = {
   name: 'check',
   summary: 'parse and validate policy files; print every error as a code frame',

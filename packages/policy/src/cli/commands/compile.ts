@@ -2,6 +2,7 @@
 import { UsageError, exitCodes, parseCommandLine, type Command } from '../command.js';
 import { loadPolicyFromCommandLine } from '../load-policy-file.js';
 
+/** `handrail compile`: the compiled policy JSON on stdout, for programs and other engines. */
 export const compile: Command = {
   name: 'compile',
   summary: 'print the compiled policy as JSON (or only its json-rules-engine rules)',

@@ -1,7 +1,7 @@
 // `handrail explain FILE --message TEXT …`: decide one turn described on the command line and
 // show why, rule by rule.
 import { decide, type Turn } from '../../index.js';
-import { UsageError, exitCodes, parseCommandLine, type Command } from '../command.js';
+import { CliError, UsageError, exitCodes, parseCommandLine, type Command } from '../command.js';
 import { formatExplanation } from '../format-explanation.js';
 import { loadPolicyFromCommandLine } from '../load-policy-file.js';
 
@@ -25,15 +25,20 @@ const options = {
   json: { type: 'boolean' },
 } as const;
 
+/** A wrong option value: one line naming it is clearer than the whole usage again. */
+function badValue(message: string): never {
+  throw new CliError(message, exitCodes.usage);
+}
+
 function oneOf<T extends string>(option: string, value: string | undefined, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${option} must be one of ${allowed.join(', ')}, not ${JSON.stringify(value)}`);
+  if (!(allowed as readonly string[]).includes(value)) badValue(`--${option} must be one of ${allowed.join(', ')}, not ${JSON.stringify(value)}`);
   return value as T;
 }
 
 function count(option: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new UsageError(`--${option} must be a whole number, not ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value)) badValue(`--${option} must be a whole number, not ${JSON.stringify(value)}`);
   return Number(value);
 }
 
@@ -43,21 +48,23 @@ function json(what: string, text: string): unknown {
   } catch (error) {
     // Shells eat the quotes of a bare string, the commonest way to get here.
     const hint = /^[\w-]+$/.test(text) ? ` (a string needs JSON quotes: '"${text}"')` : '';
-    throw new UsageError(`${what} is not valid JSON: ${(error as Error).message}${hint}`);
+    badValue(`${what} is not valid JSON: ${(error as Error).message}${hint}`);
   }
 }
 
 /** `name=JSON` pairs into custom fact values. */
 function customFacts(pairs: readonly string[]): Record<string, unknown> {
-  const facts: Record<string, unknown> = {};
+  // No prototype, so a fact named like an Object method (`constructor`) is just a name.
+  const facts: Record<string, unknown> = Object.create(null);
   for (const pair of pairs) {
     const at = pair.indexOf('=');
-    if (at <= 0) throw new UsageError(`--fact takes name=JSON, not ${JSON.stringify(pair)}`);
+    if (at <= 0) badValue(`--fact takes name=JSON, not ${JSON.stringify(pair)}`);
     facts[pair.slice(0, at)] = json(`--fact ${pair.slice(0, at)}`, pair.slice(at + 1));
   }
   return facts;
 }
 
+/** `handrail explain`: one turn decided, with every rule's conditions and the values they saw. */
 export const explain: Command = {
   name: 'explain',
   summary: 'decide one turn and show, rule by rule, which conditions held',
@@ -112,6 +119,10 @@ export const explain: Command = {
         io.stderr(`handrail: warning: policy ${policy.name} declares no fact "${name}"${declared.length ? ` (it declares ${declared.join(', ')})` : ''}\n`);
     }
     const decision = await decide(policy, turn, { explain: 'all', engine, facts });
+    if (decision.error?.code === 'MISSING_FACT') {
+      const missing = declared.filter((name) => !(name in facts));
+      io.stderr(`handrail: give the value of ${missing.map((name) => `"${name}"`).join(', ')} with --fact NAME=JSON\n`);
+    }
     io.stdout(values.json ? `${JSON.stringify(decision, null, 2)}\n` : `${formatExplanation(decision)}\n`);
     return exitCodes.ok;
   },

@@ -1,0 +1,270 @@
+// The `handrail` command as a user runs it: the real executable in a child process, on policy
+// files written to a temporary directory. Asserts what the user sees and the exit codes.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Engine } from 'json-rules-engine';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { addOperators } from '../src/index.js';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const bin = join('packages', 'policy', 'bin', 'handrail.js');
+// Each test starts Node processes, and loading the TypeScript sources takes a second or more on a
+// busy machine: tests run side by side, with room for a slow start.
+const timeout = 120_000;
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `handrail ARGS…` from the repository root; never rejects, whatever the exit code. */
+function handrail(...args: string[]): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const invoices = `policy invoices
+max auto_replies 8
+
+rule review:   when content contains "NEEDS_REVIEW" then escalate "agent asked for review"
+rule secrets:  when content contains any ["delete", "drop table", "send email", "production"] ignoring case
+               then escalate "sensitive keyword" and reset auto_replies
+rule payments: when tool.name in ["transfer_funds", "refund"] and tool.args.amount > 100
+               then escalate "large payment" timeout 10m else stop
+rule done:     when content ends with "TERMINATE" then stop
+`;
+
+const syntaxError = `policy broken
+
+rule review: when content contains then escalate "agent asked for review"
+`;
+
+const unknownFact = `policy typo
+rule review: when contnet contains "NEEDS_REVIEW" then escalate "agent asked for review"
+`;
+
+const customFact = `policy tiers
+fact tier: string
+rule gold: when tier == "gold" then continue with "approved"
+`;
+
+let dir: string;
+const file = (name: string) => join(dir, name);
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'handrail-cli-'));
+  writeFileSync(file('invoices.policy'), invoices);
+  writeFileSync(file('syntax.policy'), syntaxError);
+  writeFileSync(file('unknown-fact.policy'), unknownFact);
+  writeFileSync(file('tiers.policy'), customFact);
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const stackLine = /^\s+at /m;
+
+describe.concurrent('handrail check', { timeout }, () => {
+  it('accepts a valid policy', async ({ expect }) => {
+    const result = await handrail('check', file('invoices.policy'));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^ok .*invoices\\.policy \\(4 rules, hash sha256:[0-9a-f]{64}\\)\\n$`));
+    expect(result.stderr).toBe('');
+  });
+
+  it('prints a syntax error as a code frame with what was expected, and exits 1', async ({ expect }) => {
+    const result = await handrail('check', file('syntax.policy'));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('syntax.policy:3:36: error UNEXPECTED_TOKEN: unexpected "then"');
+    expect(result.stderr).toContain('> 3 | rule review: when content contains then escalate "agent asked for review"');
+    expect(result.stderr).toMatch(/^ {4}\| {36}\^{4}$/m);
+    expect(result.stderr).toContain('expected one of: "any", "all", a "string"');
+    expect(result.stderr).not.toMatch(stackLine);
+  });
+
+  it('prints an unknown fact with the facts it could have been, and exits 1', async ({ expect }) => {
+    const result = await handrail('check', file('unknown-fact.policy'));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('unknown-fact.policy:2:19: error UNKNOWN_FACT: unknown fact "contnet"');
+    expect(result.stderr).toMatch(/^ {4}\| {19}\^{7}$/m);
+    expect(result.stderr).toMatch(/expected one of: content, role, sender/);
+    expect(result.stderr).not.toMatch(stackLine);
+  });
+
+  it('checks every file and reports each bad one', async ({ expect }) => {
+    const result = await handrail('check', file('invoices.policy'), file('syntax.policy'), file('unknown-fact.policy'), file('missing.policy'));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('invoices.policy (4 rules');
+    expect(result.stderr).toContain('syntax.policy:3:36');
+    expect(result.stderr).toContain('unknown-fact.policy:2:19');
+    expect(result.stderr).toContain(`handrail: cannot read ${file('missing.policy')}: no such file or directory`);
+    expect(result.stderr).toContain('3 of 4 files failed the check');
+  });
+
+  it('says in one line that a file cannot be read', async ({ expect }) => {
+    const result = await handrail('check', file('missing.policy'));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`handrail: cannot read ${file('missing.policy')}: no such file or directory\n`);
+  });
+
+  it('needs a file', async ({ expect }) => {
+    const result = await handrail('check');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('check needs at least one FILE');
+    expect(result.stderr).toContain('usage: handrail check FILE');
+  });
+});
+
+describe.concurrent('handrail compile', { timeout }, () => {
+  it('prints the compiled document, which check accepts back', async ({ expect }) => {
+    const result = await handrail('compile', file('invoices.policy'));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^\{\n {2}"format": "handrail.policy\/v1",\n/);
+    const document = JSON.parse(result.stdout);
+    expect(document).toMatchObject({ name: 'invoices', maxAutoReplies: 8, hash: expect.stringMatching(/^sha256:/) });
+    expect(document.rules.map((rule: { name: string }) => rule.name)).toEqual(['review', 'secrets', 'payments', 'done']);
+
+    writeFileSync(file('invoices.json'), result.stdout);
+    const checked = await handrail('check', file('invoices.json'));
+    expect(checked.code).toBe(0);
+    expect(checked.stdout).toContain(`(4 rules, hash ${document.hash})`);
+  });
+
+  it('prints rules that json-rules-engine runs with our operators', async ({ expect }) => {
+    const result = await handrail('compile', file('invoices.policy'), '--rules-only');
+    expect(result.code).toBe(0);
+    const rules = JSON.parse(result.stdout);
+    expect(Array.isArray(rules)).toBe(true);
+
+    const engine = new Engine(rules);
+    addOperators(engine);
+    const facts = { content: 'Please DROP TABLE invoices', tool: { name: 'refund', args: { amount: 250 } } };
+    const { events } = await engine.run(facts);
+    const byRule = Object.fromEntries(events.map((event) => [event.params?.rule, event]));
+    expect(Object.keys(byRule).sort()).toEqual(['payments', 'secrets']);
+    expect(byRule.secrets).toMatchObject({ type: 'escalate', params: { rule: 'secrets', reason: 'sensitive keyword', reset: ['auto_replies'] } });
+    expect(byRule.payments).toMatchObject({ type: 'escalate', params: { reason: 'large payment', timeoutMs: 600_000, onNoInput: 'stop' } });
+
+    const quiet = await engine.run({ content: 'All totals match. TERMINATE', tool: { name: 'lookup', args: {} } });
+    expect(quiet.events.map((event) => event.type)).toEqual(['stop']);
+  });
+
+  it('reports a policy error as check does', async ({ expect }) => {
+    const result = await handrail('compile', file('unknown-fact.policy'));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('unknown-fact.policy:2:19: error UNKNOWN_FACT');
+    expect(result.stderr).not.toMatch(stackLine);
+  });
+});
+
+describe.concurrent('handrail explain', { timeout }, () => {
+  it('shows the decision, then every rule and condition with the value seen', async ({ expect }) => {
+    const message = 'Please delete the production database now, before anyone notices it is gone';
+    const result = await handrail('explain', file('invoices.policy'), '--message', message, '--role', 'assistant');
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toBe('escalate  (rule secrets) sensitive keyword  [else stop, reset auto_replies]');
+    // Resolution order: stop before escalate, then file order.
+    const rules = lines.filter((line) => /^[✓✗] /.test(line));
+    expect(rules).toEqual(['✗ done → stop', '✗ review → escalate', '✓ secrets → escalate  (decides)', '✗ payments → escalate']);
+    expect(result.stdout).toContain(
+      '  ✓ content textContainsAnyIgnoreCase ["delete","drop table","send email","production"]  saw "Please delete the production database now, before anyone no…"',
+    );
+    expect(result.stdout).toContain('  ✗ tool.name oneOf ["transfer_funds","refund"]  saw (none)');
+  });
+
+  it('reads the tool call, its arguments and the loop state', async ({ expect }) => {
+    const result = await handrail('explain', file('invoices.policy'), '--message', 'Refunding order 42', '--tool', 'refund', '--args', '{"amount": 250}', '--step', '3', '--auto-replies', '2', '--no-termination');
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n')[0]).toBe('escalate  (rule payments) large payment  [else stop, timeout 10m]');
+    expect(result.stdout).toContain('  ✓ tool.args.amount numberAbove 100  saw 250');
+  });
+
+  it('gives the same decision with json-rules-engine as the evaluator', async ({ expect }) => {
+    const args = ['explain', file('invoices.policy'), '--message', 'Refunding order 42', '--tool', 'refund', '--args', '{"amount": 250}'];
+    const [fast, reference] = await Promise.all([handrail(...args), handrail(...args, '--engine', 'reference')]);
+    expect(reference.code).toBe(0);
+    expect(reference.stdout).toBe(fast.stdout);
+  });
+
+  it('prints the whole decision as JSON with --json', async ({ expect }) => {
+    const result = await handrail('explain', file('invoices.policy'), '--message', 'All done. TERMINATE', '--json');
+    expect(result.code).toBe(0);
+    const decision = JSON.parse(result.stdout);
+    expect(decision).toMatchObject({ action: 'stop', rule: 'done', fired: ['done'], policy: { name: 'invoices' } });
+    expect(decision.explanation).toHaveLength(4);
+    expect(decision.explanation[0].conditions.all[0]).toMatchObject({ fact: 'content', operator: 'textEndsWith', factResult: 'All done. TERMINATE', result: true });
+  });
+
+  it('takes custom facts as name=JSON', async ({ expect }) => {
+    const result = await handrail('explain', file('tiers.policy'), '--message', 'hello', '--fact', 'tier="gold"');
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n')[0]).toBe('continue  (rule gold) rule gold  [reply "approved"]');
+    expect(result.stdout).toContain('  ✓ tier equals "gold"  saw "gold"');
+  });
+
+  it('explains a decision that failed closed because a fact is missing', async ({ expect }) => {
+    const result = await handrail('explain', file('tiers.policy'), '--message', 'hello');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^escalate {2}\(no rule: deciding failed\) could not decide: .*"tier".*\[else stop, error MISSING_FACT\]/);
+    expect(result.stderr).toContain('--fact NAME=JSON');
+  });
+
+  it('rejects bad JSON in --args and --fact with one line and exit code 2', async ({ expect }) => {
+    const [args, fact] = await Promise.all([
+      handrail('explain', file('invoices.policy'), '--message', 'hi', '--tool', 'refund', '--args', '{amount: 1}'),
+      handrail('explain', file('tiers.policy'), '--message', 'hi', '--fact', 'tier=gold'),
+    ]);
+    expect(args.code).toBe(2);
+    expect(args.stderr).toMatch(/^handrail: --args is not valid JSON: [^\n]*\n$/);
+    expect(fact.code).toBe(2);
+    expect(fact.stderr).toMatch(/^handrail: --fact tier is not valid JSON: [^\n]*'"gold"'[^\n]*\n$/);
+  });
+
+  it('rejects an unknown option with the usage', async ({ expect }) => {
+    const result = await handrail('explain', file('invoices.policy'), '--mesage', 'hi');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("Unknown option '--mesage'");
+    expect(result.stderr).toContain('usage: handrail explain FILE --message TEXT');
+    expect(result.stderr).not.toMatch(stackLine);
+  });
+});
+
+describe.concurrent('handrail help', { timeout }, () => {
+  it('lists every command with --help and help', async ({ expect }) => {
+    const [flag, word] = await Promise.all([handrail('--help'), handrail('help')]);
+    for (const result of [flag, word]) {
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('usage: handrail COMMAND [options]');
+      for (const command of ['check', 'compile', 'explain']) expect(result.stdout).toMatch(new RegExp(`^ {2}${command} `, 'm'));
+    }
+    expect(word.stdout).toBe(flag.stdout);
+  });
+
+  it('shows one command with help COMMAND and COMMAND --help', async ({ expect }) => {
+    const [word, flag] = await Promise.all([handrail('help', 'compile'), handrail('compile', '--help')]);
+    expect(word.code).toBe(0);
+    expect(word.stdout).toMatch(/^usage: handrail compile FILE \[--rules-only\]/);
+    expect(flag.stdout).toBe(word.stdout);
+  });
+
+  it('rejects an unknown command or none with the usage and exit code 2', async ({ expect }) => {
+    const [unknown, none] = await Promise.all([handrail('lint', 'x.policy'), handrail()]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('handrail: unknown command "lint"');
+    expect(unknown.stderr).toContain('usage: handrail COMMAND [options]');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('usage: handrail COMMAND [options]');
+    expect(none.stdout).toBe('');
+  });
+});
