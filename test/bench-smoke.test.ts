@@ -1,0 +1,23 @@
+// The decision benchmark runs end to end: its evaluators agree on every sample turn and it
+// prints every evaluator's timing. Timing targets are not asserted here (see `pnpm bench`).
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+describe('bench/decision.bench.ts --quick', () => {
+  it('exits 0, checks agreement and times the three evaluators', () => {
+    const run = spawnSync('npx', ['tsx', 'bench/decision.bench.ts', '--quick'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    const output = `${run.stdout}\n${run.stderr}`;
+    expect(run.error, output).toBeUndefined();
+    expect(run.status, output).toBe(0);
+    expect(run.stdout).toContain('agreement: OK (9 samples, fast, decide, json-rules-engine, hand-written)');
+    expect(run.stdout).toContain('agreement: OK (9 samples, fast, decide, json-rules-engine)');
+    expect(run.stdout).not.toContain('DISAGREE');
+    for (const evaluator of ['hand-written predicate', 'fast: decideSync', 'fast: decide (async)', 'json-rules-engine (reused Engine)'])
+      expect(run.stdout).toContain(evaluator);
+    expect(run.stdout).toContain('═══ 20 rules');
+    expect(run.stdout).toContain('═══ 200 rules');
+  }, 150_000);
+});
