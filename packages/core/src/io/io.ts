@@ -1,0 +1,63 @@
+// Where human input comes from and notes go to: AutoGen's IOStream, as an object per agent or a
+// process default.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { ConsoleIO } from './console-io.js';
+
+/** Options of one question. */
+export interface InputOptions {
+  /** Aborted when the question's time is up; an implementation should stop waiting then. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Human input and output of a run. `print` shows every message and note, `input` asks every
+ * question (the prompt is shown by `input`, not printed before it).
+ *
+ * @example
+ * const io: HumanIO = {
+ *   print: (text) => console.log(text),
+ *   input: async (prompt) => (await rl.question(prompt)).trim(),
+ * };
+ */
+export interface HumanIO {
+  print(text: string): void;
+  input(prompt: string, options?: InputOptions): Promise<string>;
+}
+
+let processDefault: HumanIO | undefined;
+const scoped = new AsyncLocalStorage<HumanIO>();
+
+/**
+ * The io used by agents that were given none: the one of the enclosing `runWithIO`, else the
+ * process default, else the console.
+ *
+ * @example
+ * getDefaultIO().print('starting');
+ */
+export function getDefaultIO(): HumanIO {
+  const found = scoped.getStore() ?? processDefault;
+  return found ?? (processDefault = new ConsoleIO());
+}
+
+/**
+ * Sets the process default io; returns the previous one.
+ *
+ * @example
+ * setDefaultIO(new ConsoleIO());
+ */
+export function setDefaultIO(io: HumanIO | undefined): HumanIO | undefined {
+  const previous = processDefault;
+  processDefault = io;
+  return previous;
+}
+
+/**
+ * Runs `body` with `io` as the default for everything it awaits, as AutoGen's
+ * `with IOStream.set_default(io):`.
+ *
+ * @example
+ * await runWithIO(scripted, () => user.initiateChat(assistant, { message: 'task' }));
+ */
+export function runWithIO<T>(io: HumanIO, body: () => T): T {
+  return scoped.run(io, body);
+}
