@@ -23,12 +23,14 @@ export const promptS = (sender: string) => `Please give feedback to ${sender}. P
 const rule = '-'.repeat(80);
 
 /** A delivered message as printed by its recipient. */
-export const said = (sender: string, recipient: string, content: string): TranscriptEntry => ({ type: 'print', text: `${sender} (to ${recipient}):\n\n${content}\n\n${rule}` });
+type Printed = Extract<TranscriptEntry, { type: 'print' }>;
+
+export const said = (sender: string, recipient: string, content: string): Printed => ({ type: 'print', text: `${sender} (to ${recipient}):\n\n${content}\n\n${rule}` });
 /** A question and the answer typed. */
 export const ask = (prompt: string, answer: string): TranscriptEntry => ({ type: 'input', prompt, answer });
-export const noInput: TranscriptEntry = { type: 'print', text: '>>>>>>>> NO HUMAN INPUT RECEIVED.' };
-export const autoReply: TranscriptEntry = { type: 'print', text: '>>>>>>>> USING AUTO REPLY...' };
-export const note = (text: string): TranscriptEntry => ({ type: 'print', text });
+export const noInput: Printed = { type: 'print', text: '>>>>>>>> NO HUMAN INPUT RECEIVED.' };
+export const autoReply: Printed = { type: 'print', text: '>>>>>>>> USING AUTO REPLY...' };
+export const note = (text: string): Printed => ({ type: 'print', text });
 
 /** The assistant's messages, user → assistant and back, in order. */
 export function exchange(pairs: Array<[string, string]>): TranscriptEntry[] {
