@@ -1,0 +1,34 @@
+// The invoice run: a clerk (a model with one tool) and a supervisor proxy whose human input is
+// decided by invoices.policy.
+import { fileURLToPath } from 'node:url';
+import { AssistantAgent, UserProxyAgent, type ChatResult, type HumanIO, type Model } from '@handrail/core';
+import { loadPolicyFile } from '@handrail/policy';
+import { clerkInstructions, readInvoice, readInvoiceTool, task } from './invoices.js';
+import { showDecisions } from './show-decisions.js';
+
+export const policyFile = fileURLToPath(new URL('../invoices.policy', import.meta.url));
+
+/**
+ * Runs the invoice chat with the given model and human io.
+ *
+ * @example
+ * const result = await runInvoices({ model, io: new ScriptedIO(humanAnswers) });
+ */
+export async function runInvoices(options: { model: Model; io: HumanIO; showDecisions?: boolean }): Promise<ChatResult> {
+  const policy = await loadPolicyFile(policyFile);
+  const clerk = new AssistantAgent('clerk', { model: options.model, systemMessage: clerkInstructions, tools: [readInvoiceTool], io: options.io });
+  const supervisor = new UserProxyAgent('supervisor', {
+    policy,
+    codeExecutionConfig: false,
+    functionMap: { read_invoice: readInvoice },
+    // As in the seed: the clerk ends its summary with TERMINATE on the last line.
+    isTerminationMsg: (message) => (message.content ?? '').trimEnd().endsWith('TERMINATE'),
+    io: options.io,
+  });
+  const stop = options.showDecisions === false ? () => undefined : showDecisions(supervisor);
+  try {
+    return await supervisor.initiateChat(clerk, { message: task });
+  } finally {
+    stop();
+  }
+}
