@@ -4,6 +4,7 @@ import type { Diagnostic } from './errors.js';
 import { builtInFacts, factTypes, resettableCounters, type FactDefinition, type FactType } from './facts.js';
 import { keywords } from './syntax/lexer.js';
 import { findBacktrackingHazard } from './regex-safety.js';
+import { regexProblem } from './policy-regex.js';
 
 /** The declared custom facts of a policy, by name. */
 export type CustomFacts = Map<string, FactDefinition>;
@@ -213,10 +214,9 @@ function checkCondition(condition: ast.Condition, customFacts: CustomFacts, repo
           return;
         }
       }
-      try {
-        new RegExp(pattern, flags);
-      } catch (error) {
-        report('INVALID_REGEX', (error as Error).message, span);
+      const problem = regexProblem(pattern, flags);
+      if (problem) {
+        report('INVALID_REGEX', problem, span);
         return;
       }
       const hazard = findBacktrackingHazard(pattern);

@@ -1,11 +1,10 @@
 // Deciding one turn: facts from the turn, the policy's evaluator, one resolved Decision.
 // Anything that goes wrong on the way yields a fail-closed decision, never continue.
-import { decisionFor, failClosed, type Decision, type RuleTrace } from './decision.js';
+import { decisionFor, failClosed, type Decision, type RuleTrace, type TraceNode } from './decision.js';
 import type { CompiledRule } from './document.js';
 import { ConfigurationError } from './errors.js';
 import type { FactType } from './facts.js';
 import { ReferenceEvaluator } from './engine/reference.js';
-import { traceCondition } from './engine/trace.js';
 import { preparedOf, type Policy, type PreparedPolicy } from './policy.js';
 import { builtInFactValues, InvalidTurnError, type FactProvider, type Turn, toolFact } from './turn.js';
 
@@ -83,30 +82,29 @@ function builtInFactsPerCall(prepared: PreparedPolicy, policy: Policy, turn: Tur
   }
 }
 
-function explainRule(rule: CompiledRule, facts: Record<string, unknown>): RuleTrace {
-  const conditions = traceCondition(rule.conditions, facts);
+function explainRule(prepared: PreparedPolicy, index: number, facts: Record<string, unknown>): RuleTrace {
+  const rule = prepared.rules[index]!;
+  const conditions = prepared.fast.trace(facts, index);
   return { rule: rule.name, action: rule.event.type, priority: rule.priority, result: conditions.result, conditions };
 }
 
-/** Resolves the fired rule indices of every call into one decision. */
-function resolve(prepared: PreparedPolicy, perCall: Array<{ facts: Record<string, unknown>; fired: readonly number[] }>, options: DecideOptions, traces?: RuleTrace[]): Decision {
+/** The first rule in resolution order that holds for any tool call's facts decides. */
+function resolveFast(prepared: PreparedPolicy, perCall: Record<string, unknown>[], options: DecideOptions): Decision {
+  const { fast, rules, identity } = prepared;
   let winner = -1;
-  let winnerFacts = perCall[0]!.facts;
-  const all = new Set<number>();
-  for (const { facts, fired } of perCall) {
-    for (const index of fired) all.add(index);
-    if (fired.length && (winner < 0 || fired[0]! < winner)) {
-      winner = fired[0]!;
+  let winnerFacts = perCall[0]!;
+  for (const facts of perCall) {
+    const first = fast.firstFiring(facts);
+    if (first >= 0 && (winner < 0 || first < winner)) {
+      winner = first;
       winnerFacts = facts;
     }
   }
-  const fired = perCall.length === 1 ? perCall[0]!.fired : [...all].sort((a, b) => a - b);
-  const names = fired.map((index) => prepared.rules[index]!.name);
   const explanation =
-    traces ?? (options.explain === 'all' ? prepared.rules.map((rule) => explainRule(rule, winnerFacts)) : winner >= 0 ? [explainRule(prepared.rules[winner]!, winnerFacts)] : []);
-  if (winner < 0) return decisionFor(prepared.defaultEvent, null, names, prepared.identity, explanation);
-  const rule = prepared.rules[winner]!;
-  return decisionFor(rule.event, rule.name, names, prepared.identity, explanation);
+    options.explain === 'all' ? rules.map((_, index) => explainRule(prepared, index, winnerFacts)) : winner >= 0 ? [explainRule(prepared, winner, winnerFacts)] : [];
+  if (winner < 0) return decisionFor(prepared.defaultEvent, null, identity, explanation);
+  const rule = rules[winner]!;
+  return decisionFor(rule.event, rule.name, identity, explanation);
 }
 
 function failed(prepared: PreparedPolicy, options: DecideOptions, error: unknown): Decision {
@@ -138,7 +136,7 @@ export function decideSync(policy: Policy, turn: Turn, options: DecideOptions = 
         for (const facts of perCall) facts[name] = value;
       }
     }
-    return resolve(prepared, perCall.map((facts) => ({ facts, fired: prepared.fast(facts) })), options);
+    return resolveFast(prepared, perCall, options);
   } catch (error) {
     if (error instanceof ConfigurationError) throw error;
     return failed(prepared, options, error);
@@ -174,7 +172,7 @@ export async function decide(policy: Policy, turn: Turn, options: DecideOptions 
       );
       prepared.customFacts.forEach((name, i) => perCall.forEach((facts) => (facts[name] = values[i])));
     }
-    return resolve(prepared, perCall.map((facts) => ({ facts, fired: prepared.fast(facts) })), options);
+    return resolveFast(prepared, perCall, options);
   } catch (error) {
     return failed(prepared, options, error);
   }
@@ -197,20 +195,19 @@ async function decideByReference(policy: Policy, prepared: PreparedPolicy, turn:
       }
     };
   }
-  const runs = [];
+  const runs: Array<{ fired: number[]; traces: Map<string, TraceNode> }> = [];
   for (const facts of perCall) {
     const result = await evaluator.run({ ...facts, ...dynamic });
-    const fired = prepared.rules.flatMap((rule, index) => (result.fired.has(rule.name) ? [index] : []));
-    const resolvedFacts = { ...facts };
-    runs.push({ facts: resolvedFacts, fired, traces: result.traces });
+    runs.push({ fired: prepared.rules.flatMap((rule, index) => (result.fired.has(rule.name) ? [index] : [])), traces: result.traces });
   }
-  let traces: RuleTrace[] | undefined;
   const winnerRun = runs.reduce((best, run) => (run.fired.length && (!best.fired.length || run.fired[0]! < best.fired[0]!) ? run : best), runs[0]!);
+  const winner = winnerRun.fired[0] ?? -1;
   const traceOf = (rule: CompiledRule): RuleTrace => {
     const conditions = winnerRun.traces.get(rule.name)!;
     return { rule: rule.name, action: rule.event.type, priority: rule.priority, result: conditions.result, conditions };
   };
-  if (options.explain === 'all') traces = prepared.rules.map(traceOf);
-  else traces = winnerRun.fired.length ? [traceOf(prepared.rules[winnerRun.fired[0]!]!)] : [];
-  return resolve(prepared, runs, options, traces);
+  const explanation = options.explain === 'all' ? prepared.rules.map(traceOf) : winner >= 0 ? [traceOf(prepared.rules[winner]!)] : [];
+  if (winner < 0) return decisionFor(prepared.defaultEvent, null, prepared.identity, explanation);
+  const rule = prepared.rules[winner]!;
+  return decisionFor(rule.event, rule.name, prepared.identity, explanation);
 }

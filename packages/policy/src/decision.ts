@@ -19,15 +19,16 @@ export interface RuleTrace {
 }
 
 export interface DecisionBase {
-  /** The rule that decided; null when the policy's default applied or deciding failed. */
+  /**
+   * The rule that decided: of all rules that held, the first in resolution order (see
+   * compareRules). Null when none held (the policy's default applied) or deciding failed.
+   */
   rule: string | null;
-  /** Every rule that fired, in resolution order (the deciding rule first). */
-  fired: string[];
   reason: string;
   /** Counters the host must reset before acting. */
   reset: Counter[];
   policy: { name: string; version?: string; hash: string };
-  /** The deciding rule's conditions with the values seen (every rule with `explain: 'all'`). */
+  /** The deciding rule's conditions with the values seen; every rule's with `explain: 'all'`. */
   explanation: RuleTrace[];
   /** Present when deciding failed; the action is then escalate or stop, never continue. */
   error?: { code: string; message: string };
@@ -57,24 +58,24 @@ export function compareRules(a: Pick<CompiledRule, 'priority' | 'event'>, b: Pic
 
 export type PolicyIdentity = DecisionBase['policy'];
 
-/** Builds the decision for a winning event. */
-export function decisionFor(event: ActionEvent, rule: string | null, fired: string[], policy: PolicyIdentity, explanation: RuleTrace[]): Decision {
+/** Builds the decision for a winning event (or the policy's default, with `rule` null). */
+export function decisionFor(event: ActionEvent, rule: string | null, policy: PolicyIdentity, explanation: RuleTrace[]): Decision {
   const { params } = event;
-  const base: DecisionBase = { rule, fired, reason: params.reason, reset: params.reset ?? [], policy, explanation };
+  const reset = params.reset ?? [];
   switch (event.type) {
     case 'continue':
-      return params.reply !== undefined ? { action: 'continue', ...base, reply: params.reply } : { action: 'continue', ...base };
+      return params.reply !== undefined
+        ? { action: 'continue', rule, reason: params.reason, reset, policy, explanation, reply: params.reply }
+        : { action: 'continue', rule, reason: params.reason, reset, policy, explanation };
     case 'stop':
-      return { action: 'stop', ...base };
-    case 'escalate':
-      return {
-        action: 'escalate',
-        ...base,
-        onNoInput: params.onNoInput ?? 'stop',
-        ...(params.timeoutMs !== undefined ? { timeoutMs: params.timeoutMs } : {}),
-        ...(params.channel !== undefined ? { channel: params.channel } : {}),
-        ...(params.prompt !== undefined ? { prompt: params.prompt } : {}),
-      };
+      return { action: 'stop', rule, reason: params.reason, reset, policy, explanation };
+    case 'escalate': {
+      const decision: Decision = { action: 'escalate', rule, reason: params.reason, reset, policy, explanation, onNoInput: params.onNoInput ?? 'stop' };
+      if (params.timeoutMs !== undefined) decision.timeoutMs = params.timeoutMs;
+      if (params.channel !== undefined) decision.channel = params.channel;
+      if (params.prompt !== undefined) decision.prompt = params.prompt;
+      return decision;
+    }
   }
 }
 
@@ -83,6 +84,6 @@ export function decisionFor(event: ActionEvent, rule: string | null, fired: stri
  * who may only stop the run, or stop outright when nobody can be asked. Never continue.
  */
 export function failClosed(code: string, message: string, policy: PolicyIdentity, humanAvailable: boolean): Decision {
-  const base: DecisionBase = { rule: null, fired: [], reason: `could not decide: ${message}`, reset: [], policy, explanation: [], error: { code, message } };
+  const base: DecisionBase = { rule: null, reason: `could not decide: ${message}`, reset: [], policy, explanation: [], error: { code, message } };
   return humanAvailable ? { action: 'escalate', ...base, onNoInput: 'stop' } : { action: 'stop', ...base };
 }

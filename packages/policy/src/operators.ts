@@ -2,6 +2,7 @@
 // the JavaScript the fast evaluator inlines for it (`source`). Both must agree on every input;
 // the differential property test holds them to it.
 import { Engine, Operator } from 'json-rules-engine';
+import { PolicyRegex } from './policy-regex.js';
 
 export interface OperatorDefinition {
   /** Value the operator takes on the right: checked by the JSON Schema of compiled policies. */
@@ -17,12 +18,12 @@ export interface OperatorDefinition {
 }
 
 const lower = (value: unknown): string | false => (typeof value === 'string' ? value.toLowerCase() : false);
-const regexCache = new Map<string, RegExp>();
-/** Compiled once per distinct pattern; `g` and `y` are refused, so `test` keeps no state. */
-export function regexFor(value: { pattern: string; flags: string }): RegExp {
+const regexCache = new Map<string, PolicyRegex>();
+/** Compiled once per distinct pattern and flags. */
+export function regexFor(value: { pattern: string; flags: string }): PolicyRegex {
   const key = `${value.flags}/${value.pattern}`;
   let regex = regexCache.get(key);
-  if (!regex) regexCache.set(key, (regex = new RegExp(value.pattern, value.flags)));
+  if (!regex) regexCache.set(key, (regex = new PolicyRegex(value.pattern, value.flags)));
   return regex;
 }
 

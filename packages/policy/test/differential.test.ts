@@ -77,7 +77,7 @@ const customValue = <T>(value: fc.Arbitrary<T>) =>
 
 const turn: fc.Arbitrary<Turn> = fc.record(
   {
-    content: fc.oneof(fc.array(word, { maxLength: 4 }).map((w) => w.join(' ')), fc.constantFrom('```sh\nls\n```', null, 'x'.repeat(3000) + 'delete')),
+    content: fc.oneof(fc.array(word, { maxLength: 4 }).map((w) => w.join(' ')), fc.constantFrom('```sh\nls\n```', null, 'x'.repeat(5000) + ' Delete ERROR: TERMINATE')),
     role: fc.constantFrom('assistant', 'user', 'tool', 'system'),
     sender: word,
     tool: fc.record({ name: fc.constantFrom('refund', 'transfer_funds', 'search'), args }),

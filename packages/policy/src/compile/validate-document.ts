@@ -6,6 +6,7 @@ import { isLeaf, type ConditionNode, type PolicyDocument } from '../document.js'
 import type { Diagnostic } from '../errors.js';
 import { builtInFacts, type FactDefinition } from '../facts.js';
 import { findBacktrackingHazard } from '../regex-safety.js';
+import { regexProblem } from '../policy-regex.js';
 import { pathKeys } from '../engine/path.js';
 import { policyDocumentSchema } from './schema.js';
 
@@ -80,13 +81,10 @@ function checkDocument(document: PolicyDocument, locate: Locate): Diagnostic[] {
       }
       if (node.operator === 'textMatches') {
         const { pattern, flags } = node.value as { pattern: string; flags: string };
-        try {
-          new RegExp(pattern, flags);
-          const hazard = findBacktrackingHazard(pattern);
-          if (hazard) diagnostics.push({ code: 'UNSAFE_REGEX', message: hazard, span: locate(`${pointer}/value/pattern`) });
-        } catch (error) {
-          diagnostics.push({ code: 'INVALID_REGEX', message: (error as Error).message, span: locate(`${pointer}/value/pattern`) });
-        }
+        const problem = regexProblem(pattern, flags);
+        const hazard = problem ? undefined : findBacktrackingHazard(pattern);
+        if (problem) diagnostics.push({ code: 'INVALID_REGEX', message: problem, span: locate(`${pointer}/value/pattern`) });
+        else if (hazard) diagnostics.push({ code: 'UNSAFE_REGEX', message: hazard, span: locate(`${pointer}/value/pattern`) });
       }
     };
     visit(rule.conditions, `/rules/${index}/conditions`);
