@@ -52,7 +52,7 @@ export interface ConversableAgentOptions {
   channels?: Record<string, HumanIO>;
   /** Values of the custom facts the policy declares. */
   facts?: Record<string, FactProvider>;
-  /** Options of each decision; the evaluator is json-rules-engine (`engine: 'reference'`) by default. */
+  /** Options of each decision, e.g. `{ engine: 'reference' }` to decide with json-rules-engine itself. */
   decideOptions?: Omit<DecideOptions, 'facts' | 'humanAvailable'>;
   /** Observes this agent's events. */
   onEvent?: EventListener;

@@ -97,8 +97,6 @@ function ended(host: HumanReplyHost, sender: Agent, cause: ChatEnd['cause'], rea
 export async function checkHumanReply(host: HumanReplyHost, message: Message, sender: Agent, step: number): Promise<HumanReplyOutcome> {
   const turn = turnOf(host, message, sender, step);
   const decision = await decide(host.policy, turn, {
-    // The reference evaluator is json-rules-engine itself; `decideOptions.engine` may pick the fast one.
-    engine: 'reference',
     ...host.decideOptions,
     ...(host.facts ? { facts: host.facts } : {}),
     humanAvailable: host.humanInputMode !== 'NEVER',
