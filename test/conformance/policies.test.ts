@@ -175,4 +175,15 @@ rule over: when spent > 100 then stop "over budget"`);
     expect(result.ended).toMatchObject({ cause: 'stop', rule: 'over', reason: 'over budget' });
     expect(result.chatHistory.map((m) => m.content)).toEqual(['task', 'a1', '', 'a2']);
   });
+
+  test('the turn carries elapsed time and the tokens used so far, for budget rules', async () => {
+    const policy = compilePolicy(`policy budget
+mode never
+rule tokens: when tokens.completion >= 6 then stop "token budget spent"`);
+    const { result } = await twoAgentChat({ mode: 'NEVER', replies: ['one two three', 'four five six', 'seven'], user: { policy } });
+    expect(result.ended).toMatchObject({ cause: 'stop', rule: 'tokens', reason: 'token budget spent' });
+    const turns = result.events.flatMap((event) => (event.type === 'decision-made' && event.agent === 'user' ? [event.turn] : []));
+    expect(turns.map((turn) => turn.tokens?.completion)).toEqual([3, 6]);
+    expect(turns.every((turn) => typeof turn.elapsedMs === 'number' && turn.elapsedMs >= 0)).toBe(true);
+  });
 });

@@ -124,6 +124,7 @@ export class ConversableAgent implements Agent {
   readonly #limits = new Map<Agent, number>();
   #defaultLimit: number;
   readonly #replyAtReceive = new Map<Agent, boolean>();
+  readonly #startedAt = new Map<Agent, number>();
   readonly #io: HumanIO | undefined;
   readonly #getHumanInput: GetHumanInput | undefined;
   readonly #channels: Record<string, HumanIO>;
@@ -224,8 +225,13 @@ export class ConversableAgent implements Agent {
 
   /** Forgets the conversation with one partner, or all of them. */
   clearHistory(agent?: Agent): void {
-    if (agent) this.#conversations.delete(agent);
-    else this.#conversations.clear();
+    if (agent) {
+      this.#conversations.delete(agent);
+      this.#startedAt.delete(agent);
+    } else {
+      this.#conversations.clear();
+      this.#startedAt.clear();
+    }
   }
 
   /** Forgets every conversation and counter, as before the first chat. */
@@ -418,7 +424,10 @@ export class ConversableAgent implements Agent {
 
   #conversation(agent: Agent): Message[] {
     let messages = this.#conversations.get(agent);
-    if (!messages) this.#conversations.set(agent, (messages = []));
+    if (!messages) {
+      this.#conversations.set(agent, (messages = []));
+      this.#startedAt.set(agent, Date.now());
+    }
     return messages;
   }
 
@@ -552,6 +561,15 @@ export class ConversableAgent implements Agent {
       setAutoReplies: (sender, value) => void agent.#autoReplies.set(sender, value),
       maxConsecutiveAutoReply: (sender) => agent.maxConsecutiveAutoReply(sender),
       isTerminationMsg: (message) => agent.#isTermination(message),
+      elapsedMs: (sender) => Date.now() - (agent.#startedAt.get(sender) ?? Date.now()),
+      tokens: (sender) => {
+        const other = sender instanceof ConversableAgent && sender !== agent ? sender.usage : emptyUsage();
+        return {
+          prompt: agent.usage.promptTokens + other.promptTokens,
+          completion: agent.usage.completionTokens + other.completionTokens,
+          total: agent.usage.totalTokens + other.totalTokens,
+        };
+      },
       senderIsModel: (sender) => sender instanceof ConversableAgent && sender.model !== undefined,
       askHuman: (prompt, options) => agent.askHuman(prompt, options),
       print: (text) => agent.print(text),

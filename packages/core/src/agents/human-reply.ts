@@ -25,6 +25,10 @@ export interface HumanReplyHost {
   setAutoReplies(sender: Agent, value: number): void;
   maxConsecutiveAutoReply(sender: Agent): number;
   isTerminationMsg(message: Message): boolean;
+  /** Milliseconds since the conversation with `sender` began. */
+  elapsedMs(sender: Agent): number;
+  /** Tokens used so far by the models of this agent and the sender. */
+  tokens(sender: Agent): { prompt: number; completion: number; total: number };
   /** Whether the sender's messages come from a model (they are then role `assistant` to the policy). */
   senderIsModel(sender: Agent): boolean;
   askHuman(prompt: string, options: { sender: Agent | null; timeoutMs?: number; channel?: string }): Promise<{ answer: string; timedOut: boolean }>;
@@ -54,6 +58,8 @@ export function turnOf(host: HumanReplyHost, message: Message, sender: Agent, st
     autoReplies: host.autoReplies(sender),
     maxAutoReplies: host.maxConsecutiveAutoReply(sender),
     isTermination: host.isTerminationMsg(message),
+    elapsedMs: host.elapsedMs(sender),
+    tokens: host.tokens(sender),
     code: findCodeBlocks(content),
   };
 }
