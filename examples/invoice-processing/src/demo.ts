@@ -1,10 +1,9 @@
 // The invoice run: a clerk (a model with one tool) and a supervisor proxy whose human input is
 // decided by invoices.policy.
 import { fileURLToPath } from 'node:url';
-import { AssistantAgent, UserProxyAgent, type ChatResult, type HumanIO, type Model } from '@handrail/core';
+import { AssistantAgent, showDecisions, UserProxyAgent, type ChatResult, type HumanIO, type Model } from '@handrail/core';
 import { loadPolicyFile } from '@handrail/policy';
 import { clerkInstructions, readInvoice, readInvoiceTool, task } from './invoices.js';
-import { showDecisions } from './show-decisions.js';
 
 export const policyFile = fileURLToPath(new URL('../invoices.policy', import.meta.url));
 

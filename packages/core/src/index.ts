@@ -29,3 +29,4 @@ export type { Message, MessageInput, ModelMessage, ToolCallPart, ToolResponse } 
 export type { Model, ModelRequest, ModelResponse, ToolDefinition, Usage } from './models/model.js';
 export { OpenAIModel, openAIModelFromEnv } from './models/openai-model.js';
 export type { OpenAIModelOptions } from './models/openai-model.js';
+export { describeDecision, showDecisions } from './show-decisions.js';
