@@ -101,8 +101,9 @@ export class ConfigurationError extends HandrailError {
 export function formatDiagnostic(diagnostic: Diagnostic, source: string, file: string): string {
   const { span } = diagnostic;
   const lines = source.split('\n');
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
   const first = Math.max(1, span.line - 1);
-  const last = Math.min(lines.length, span.line + 1);
+  const last = Math.max(span.line, Math.min(lines.length, span.line + 1));
   const width = String(last).length;
   const out = [`${file}:${span.line}:${span.col}: error ${diagnostic.code}: ${diagnostic.message}`];
   for (let n = first; n <= last; n++) {

@@ -1,7 +1,8 @@
 // How a policy's regular expression runs. JavaScript's engine backtracks, so a pattern that is
 // fine on a short message can take seconds or hours on a long one (`/.*foo.*/` is quadratic).
-// Short texts use the native engine, exactly as written; longer ones a linear-time RE2 engine
-// (re2js), on the same pattern translated so both read it alike.
+// Short texts use the native engine; longer ones a linear-time RE2 engine (re2js), on the same
+// pattern translated so both read it alike. Patterns are read in Unicode mode (the u flag is
+// implied), whose case folding is the one RE2 uses.
 import { RE2JS } from 're2js';
 
 /** Texts up to this length use the native engine; the worst quadratic case stays near 20 ms. */
@@ -12,12 +13,29 @@ const jsSpace = '\\t\\n\\x{0B}\\f\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028
 /** What JavaScript's `.` matches without the s flag. */
 const jsDot = '[^\\n\\r\\x{2028}\\x{2029}]';
 
-/** Rewrites a JavaScript pattern into RE2 syntax with the same meaning; throws what RE2 refuses. */
+/** Line terminators besides \n, which RE2's multiline anchors do not know. */
+const otherTerminators = '[\\r\\x{2028}\\x{2029}]';
+
+/**
+ * Rewrites a JavaScript pattern into RE2 syntax with the same meaning for `test`; throws what RE2
+ * cannot express. In multiline mode `^` and `$` also accept JavaScript's other line terminators
+ * by consuming one, which keeps whether the pattern matches, so they must stand at the edge of an
+ * alternative.
+ */
 export function toRe2Syntax(pattern: string, flags: string): string {
   let out = '';
   let inClass = false;
+  const multiline = flags.includes('m');
   for (let i = 0; i < pattern.length; i++) {
     const ch = pattern[i] as string;
+    if (multiline && !inClass && (ch === '^' || ch === '$')) {
+      const before = pattern[i - 1];
+      const after = pattern[i + 1];
+      const atEdge = ch === '^' ? before === undefined || before === '(' || before === '|' || pattern.slice(i - 3, i) === '(?:' : after === undefined || after === ')' || after === '|';
+      if (!atEdge) throw new SyntaxError(`with the m flag, ${ch} must begin or end an alternative`);
+      out += ch === '^' ? `(?:^|${otherTerminators})` : `(?:$|${otherTerminators})`;
+      continue;
+    }
     if (ch === '\\') {
       const next = pattern[i + 1] ?? '';
       i++;
@@ -25,6 +43,10 @@ export function toRe2Syntax(pattern: string, flags: string): string {
       else if (next === 'S') {
         if (inClass) throw new SyntaxError('\\S inside a character class is not supported');
         out += `[^${jsSpace}]`;
+      } else if (next === 'u' && pattern[i + 1] === '{') {
+        const end = pattern.indexOf('}', i);
+        out += `\\x${pattern.slice(i + 1, end + 1)}`;
+        i = end;
       } else if (next === 'u' && /^[0-9a-fA-F]{4}$/.test(pattern.slice(i + 1, i + 5))) {
         out += `\\x{${pattern.slice(i + 1, i + 5)}}`;
         i += 4;
@@ -81,7 +103,7 @@ export class PolicyRegex {
     readonly pattern: string,
     readonly flags: string,
   ) {
-    this.native = new RegExp(pattern, flags);
+    this.native = new RegExp(pattern, flags.includes('u') ? flags : `${flags}u`);
     this.linear = RE2JS.compile(toRe2Syntax(pattern, flags), re2Flags(flags));
   }
 

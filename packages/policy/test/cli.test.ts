@@ -201,7 +201,7 @@ describe.concurrent('handrail explain', { timeout }, () => {
     const result = await handrail('explain', file('invoices.policy'), '--message', 'All done. TERMINATE', '--json');
     expect(result.code).toBe(0);
     const decision = JSON.parse(result.stdout);
-    expect(decision).toMatchObject({ action: 'stop', rule: 'done', fired: ['done'], policy: { name: 'invoices' } });
+    expect(decision).toMatchObject({ action: 'stop', rule: 'done', policy: { name: 'invoices' } });
     expect(decision.explanation).toHaveLength(4);
     expect(decision.explanation[0].conditions.all[0]).toMatchObject({ fact: 'content', operator: 'textEndsWith', factResult: 'All done. TERMINATE', result: true });
   });

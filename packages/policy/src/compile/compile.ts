@@ -58,22 +58,30 @@ function documentError(diagnostics: Diagnostic[], text: string, file: string | u
  * const policy = loadPolicy(JSON.parse(await readFile('invoices.json', 'utf8')));
  */
 export function loadPolicy(input: string | PolicyDocument, options: LoadOptions = {}): Policy {
-  if (typeof input === 'string' && !input.trimStart().startsWith('{')) return compilePolicy(input, options);
-  let text: string;
+  if (typeof input !== 'string') return loadDocument(input, JSON.stringify(input, null, 2) ?? '', options.file);
+  if (input.trimStart().startsWith('{')) return loadJsonDocument(input, options.file);
+  return compilePolicy(input, options);
+}
+
+/** Reads and loads a `.policy` file, or a compiled document from a `.json` file. */
+export async function loadPolicyFile(path: string): Promise<Policy> {
+  const text = await readFile(path, 'utf8');
+  return path.endsWith('.json') ? loadJsonDocument(text, path) : loadPolicy(text, { file: path });
+}
+
+function loadJsonDocument(text: string, file: string | undefined): Policy {
   let document: unknown;
-  if (typeof input === 'string') {
-    text = input;
-    try {
-      document = JSON.parse(input);
-    } catch (error) {
-      const offset = Number(/position (\d+)/.exec((error as Error).message)?.[1] ?? 0);
-      const { line, col } = lineAndColumn(text, offset);
-      throw documentError([{ code: 'INVALID_COMPILED_POLICY', message: `not valid JSON: ${(error as Error).message}`, span: { line, col, offset, length: 1 } }], text, options.file);
-    }
-  } else {
-    document = input;
-    text = JSON.stringify(input, null, 2) ?? '';
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    const offset = Number(/position (\d+)/.exec((error as Error).message)?.[1] ?? 0);
+    const { line, col } = lineAndColumn(text, offset);
+    throw documentError([{ code: 'INVALID_COMPILED_POLICY', message: `not valid JSON: ${(error as Error).message}`, span: { line, col, offset, length: 1 } }], text, file);
   }
+  return loadDocument(document, text, file);
+}
+
+function loadDocument(document: unknown, text: string, file: string | undefined): Policy {
   const positions = jsonPositions(text);
   const locate: Locate = (pointer) => {
     let at = pointer;
@@ -82,17 +90,12 @@ export function loadPolicy(input: string | PolicyDocument, options: LoadOptions 
     return { ...lineAndColumn(text, offset), offset, length: 1 };
   };
   const diagnostics = validateDocument(document, locate);
-  if (diagnostics.length) throw documentError(diagnostics, text, options.file);
-  const policy = createPolicy(document as PolicyDocument, options.file);
+  if (diagnostics.length) throw documentError(diagnostics, text, file);
+  const policy = createPolicy(document as PolicyDocument, file);
   const given = (document as PolicyDocument).hash;
   if (given !== undefined && given !== policy.hash)
-    throw documentError([{ code: 'INVALID_COMPILED_POLICY', message: `hash ${given} does not match the content (${policy.hash}); was the document edited by hand?`, span: locate('/hash') }], text, options.file);
+    throw documentError([{ code: 'INVALID_COMPILED_POLICY', message: `hash ${given} does not match the content (${policy.hash}); was the document edited by hand?`, span: locate('/hash') }], text, file);
   return policy;
-}
-
-/** Reads and loads a `.policy` file or a compiled `.json` document. */
-export async function loadPolicyFile(path: string): Promise<Policy> {
-  return loadPolicy(await readFile(path, 'utf8'), { file: path });
 }
 
 /**

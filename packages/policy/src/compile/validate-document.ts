@@ -28,16 +28,25 @@ function message(error: ErrorObject): { text: string; expected?: string[] } {
 export function validateDocument(document: unknown, locate: Locate): Diagnostic[] {
   const check = schemaValidator();
   if (!check(document)) {
-    const errors = (check.errors ?? []).filter((e) => e.keyword !== 'if');
-    const seen = new Set<string>();
+    // One diagnostic per place: the branches of an anyOf become "must be number or object".
+    const byPlace = new Map<string, ErrorObject[]>();
+    for (const error of check.errors ?? []) {
+      if (error.keyword === 'if') continue;
+      byPlace.set(error.instancePath, [...(byPlace.get(error.instancePath) ?? []), error]);
+    }
     const diagnostics: Diagnostic[] = [];
-    for (const error of errors) {
-      const { text, expected } = message(error);
-      const where = error.instancePath || '/';
-      const key = `${where} ${text}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      diagnostics.push({ code: 'INVALID_COMPILED_POLICY', message: `${where}: ${text}`, span: locate(error.instancePath), ...(expected ? { expected } : {}) });
+    for (const [place, errors] of byPlace) {
+      const branches = errors.some((e) => e.keyword === 'anyOf') ? errors.filter((e) => e.keyword !== 'anyOf') : [];
+      const where = place || '/';
+      if (branches.length) {
+        const text = `must be ${branches.map((e) => (e.message ?? '').replace(/^must be /, '')).join(' or ')}`;
+        diagnostics.push({ code: 'INVALID_COMPILED_POLICY', message: `${where}: ${text}`, span: locate(place) });
+        continue;
+      }
+      for (const error of errors) {
+        const { text, expected } = message(error);
+        diagnostics.push({ code: 'INVALID_COMPILED_POLICY', message: `${where}: ${text}`, span: locate(place), ...(expected ? { expected } : {}) });
+      }
     }
     return diagnostics;
   }

@@ -1,0 +1,49 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { findBacktrackingHazard } from '../src/regex-safety.js';
+import { PolicyRegex } from '../src/policy-regex.js';
+
+describe('unsafe regexes', () => {
+  it.each(['(a+)+b', '(a*)*', '(\\w+\\s?)*$', '(x|x)+', '(a|ab)*c', '(?:\\d+){2,}'])('refuses %s', (pattern) => {
+    expect(findBacktrackingHazard(pattern)).toBeDefined();
+  });
+  it.each(['ERROR:|Traceback', '(a|b)*c', '\\d{3}-\\d{4}', '(ab)+', '[a+]+', '(?:api[_-]?key)\\s*[:=]', '(a){2}'])('accepts %s', (pattern) => {
+    expect(findBacktrackingHazard(pattern)).toBeUndefined();
+  });
+});
+
+describe('the two regex engines', () => {
+  const patterns: Array<[string, string]> = [
+    ['ERROR:|Traceback', ''],
+    ['error', 'i'],
+    ['^ok$', 'm'],
+    ['^ok$', ''],
+    ['a.c', ''],
+    ['a.c', 's'],
+    ['\\s+x', ''],
+    ['[\\s,]x', ''],
+    ['\\S+@\\S+', ''],
+    ['\\bword\\b', 'i'],
+    ['\\d{2,3}', ''],
+    ['caf\\u00e9', 'i'],
+    ['[^]x', ''],
+    ['(?:api[_-]?key|password)\\s*[:=]', 'i'],
+    ['^ok|x$', 'm'],
+    ['(?:^|,)ok(?:$|,)', 'm'],
+    ['sk', 'i'],
+    ['\\w+k', 'i'],
+    ['\\u{1F600}|\\u00e9', 'i'],
+  ];
+  const alphabet = fc.constantFrom('a', 'b', 'c', 'x', 'o', 'k', ' ', '\t', '\n', '\r', '\u000b', '\u00a0', '\u2028', ',', '@', '1', '2', 'é', 'É', 'E', 'R', ':', '=', '_', '-', 'd', 'w', 'r', 'p', 's', 'S', 'K', '\u017f', '\u212a', '\u2029', '😀');
+  const text = fc.array(alphabet, { maxLength: 40 }).map((chars) => chars.join(''));
+
+  it('agree on the patterns a policy may use, line terminators and case folding included', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...patterns), text, ([pattern, flags], sample) => {
+        const regex = new PolicyRegex(pattern, flags);
+        expect(regex.linear.matcher(sample).find()).toBe(regex.native.test(sample));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
