@@ -32,7 +32,19 @@ function expectedAt(parser: nearley.Parser, column: number): string[] {
     const next = state.rule.symbols[state.dot];
     if (next && typeof next === 'object') expected.add(describeSymbol(next as { literal?: string; type?: string }));
   }
-  return [...expected];
+  return [...expected].sort((a, b) => rank(a) - rank(b));
+}
+
+/** Expected tokens in the order a reader of the language meets them. */
+const reading = [
+  '"policy"', '"version"', '"mode"', '"max"', '"fact"', '"default"', '"rule"', '"priority"', '":"', '"when"',
+  '"contains"', '"any"', '"all"', '"starts"', '"ends"', '"with"', '"equals"', '"=="', '"!="', '"matches"', '">"', '">="', '"<"', '"<="',
+  '"in"', '"not"', '"exists"', '"ignoring"', '"case"', '"every"', '"("', '")"', '"and"', '"or"', '"then"',
+  '"continue"', '"escalate"', '"stop"', '"via"', '"timeout"', '"else"', '"prompt"', '"reply"', '"reset"',
+];
+function rank(token: string): number {
+  const index = reading.indexOf(token);
+  return index < 0 ? reading.length : index;
 }
 
 const operatorWords = new Set(['"contains"', '"matches"', '"equals"', '"exists"', '"starts"', '"ends"', '"in"']);
