@@ -4,6 +4,8 @@ export { ScriptedIO } from './scripted-io.js';
 export type { ScriptedAnswer, ScriptedIOOptions, TranscriptEntry } from './scripted-io.js';
 export { ScriptedModel } from './scripted-model.js';
 export type { ScriptedModelOptions } from './scripted-model.js';
+export { startScriptedModels } from './local-models.js';
+export type { ScriptedModels } from './local-models.js';
 export { startOpenAIServer } from './openai-server.js';
 export type { OpenAIServer, OpenAIServerOptions, RecordedRequest } from './openai-server.js';
 export type { ScriptedReply, ScriptedToolCall } from './script.js';
