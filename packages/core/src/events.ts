@@ -46,7 +46,8 @@ export type AutoReplySource = 'policy' | 'tool' | 'code' | 'model' | 'default' |
  */
 export type HandrailEvent =
   | { type: 'message-sent'; sender: string; recipient: string; message: Message; silent: boolean }
-  | { type: 'decision-made'; agent: string; sender: string; decision: Decision; turn: Turn }
+  /** `author` is the message's own name when it differs from the sender's: a group chat member's, relayed by the manager. */
+  | { type: 'decision-made'; agent: string; sender: string; author?: string; decision: Decision; turn: Turn }
   | { type: 'human-input-requested'; agent: string; sender: string | null; prompt: string; timeoutMs?: number; channel?: string }
   | { type: 'human-input-received'; agent: string; sender: string | null; prompt: string; answer: string; timedOut: boolean }
   | { type: 'auto-reply-generated'; agent: string; sender: string; source: AutoReplySource; autoReplies: number; message: Message }

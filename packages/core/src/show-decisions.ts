@@ -13,7 +13,8 @@ export function describeDecision(event: Extract<HandrailEvent, { type: 'decision
   const { decision } = event;
   const why = decision.rule === null ? decision.reason : `rule ${decision.rule}: ${decision.reason}`;
   const extra = decision.action === 'escalate' ? `; no input means ${decision.onNoInput}` : '';
-  return `[handrail] ${decision.policy.name}: ${decision.action} on ${event.sender}'s message (${why}${extra})`;
+  const whose = event.author ? `${event.author}'s message via ${event.sender}` : `${event.sender}'s message`;
+  return `[handrail] ${decision.policy.name}: ${decision.action} on ${whose} (${why}${extra})`;
 }
 
 /**

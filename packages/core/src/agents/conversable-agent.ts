@@ -570,7 +570,12 @@ export class ConversableAgent implements Agent {
           total: agent.usage.totalTokens + other.totalTokens,
         };
       },
-      senderIsModel: (sender) => sender instanceof ConversableAgent && sender.model !== undefined,
+      authorIsModel: (sender, message) => {
+        // A group chat manager relays its members' messages, named after them.
+        const members = (sender as { groupChat?: { agentByName(name: string): Agent | undefined } }).groupChat;
+        const author = (message.name !== undefined && members?.agentByName(message.name)) || sender;
+        return author instanceof ConversableAgent && author.model !== undefined;
+      },
       askHuman: (prompt, options) => agent.askHuman(prompt, options),
       print: (text) => agent.print(text),
       emit: (event) => agent.emit(event),

@@ -29,8 +29,8 @@ export interface HumanReplyHost {
   elapsedMs(sender: Agent): number;
   /** Tokens used so far by the models of this agent and the sender. */
   tokens(sender: Agent): { prompt: number; completion: number; total: number };
-  /** Whether the sender's messages come from a model (they are then role `assistant` to the policy). */
-  senderIsModel(sender: Agent): boolean;
+  /** Whether the message's author (the sender, or the group member it relays) is a model: its role is then `assistant`. */
+  authorIsModel(sender: Agent, message: Message): boolean;
   askHuman(prompt: string, options: { sender: Agent | null; timeoutMs?: number; channel?: string }): Promise<{ answer: string; timedOut: boolean }>;
   print(text: string): void;
   emit(event: HandrailEvent): void;
@@ -48,7 +48,7 @@ export type HumanReplyOutcome =
  */
 export function turnOf(host: HumanReplyHost, message: Message, sender: Agent, step: number): Turn {
   const content = contentText(message);
-  const role: Turn['role'] = message.role === 'tool' || message.tool_responses?.length ? 'tool' : message.tool_calls?.length || host.senderIsModel(sender) ? 'assistant' : 'user';
+  const role: Turn['role'] = message.role === 'tool' || message.tool_responses?.length ? 'tool' : message.tool_calls?.length || host.authorIsModel(sender, message) ? 'assistant' : 'user';
   return {
     content,
     role,
@@ -107,7 +107,7 @@ export async function checkHumanReply(host: HumanReplyHost, message: Message, se
     ...(host.facts ? { facts: host.facts } : {}),
     humanAvailable: host.humanInputMode !== 'NEVER',
   });
-  host.emit({ type: 'decision-made', agent: host.name, sender: sender.name, decision, turn });
+  host.emit({ type: 'decision-made', agent: host.name, sender: sender.name, ...(message.name && message.name !== sender.name ? { author: message.name } : {}), decision, turn });
   if (decision.reset.includes('auto_replies')) host.setAutoReplies(sender, 0);
 
   if (decision.action === 'stop') return ended(host, sender, 'stop', decision.reason, decision.rule);
