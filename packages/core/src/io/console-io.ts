@@ -37,6 +37,9 @@ export class ConsoleIO implements HumanIO {
     this.#output.write(prompt);
     this.#open();
     if (options.signal?.aborted) return '';
+    // Hold the process open only while a question waits, so a finished run can exit on a TTY.
+    const handle = this.#input as { ref?(): void; unref?(): void };
+    handle.ref?.();
     const line = await new Promise<string | undefined>((resolve) => {
       const queued = this.#lines.shift();
       if (queued !== undefined) return resolve(queued);
@@ -53,6 +56,7 @@ export class ConsoleIO implements HumanIO {
       options.signal?.addEventListener('abort', onAbort, { once: true });
       this.#waiting.push(settle);
     });
+    handle.unref?.();
     if (line === undefined) this.#output.write('\n');
     // Piped answers are not echoed by the terminal: echo them so the transcript reads as typed.
     else if (!(this.#input as { isTTY?: boolean }).isTTY) this.#output.write(`${line}\n`);
