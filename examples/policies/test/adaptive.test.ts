@@ -57,7 +57,7 @@ describe('adaptive.policy', () => {
     it('wins over the preset at the limit and on termination', async () => {
       expect(await adaptive.decide({ content: 'Push to production', role: 'assistant', autoReplies: 100 })).toEqual({
         ...sensitive,
-        held: ['sensitive_keyword', 'terminate.ask_at_limit', 'checkpoint'],
+        held: ['sensitive_keyword', 'checkpoint', 'terminate.ask_at_limit'],
       });
       expect(await adaptive.decide({ content: 'Deleted. TERMINATE', role: 'assistant', isTermination: true })).toEqual({
         ...sensitive,
@@ -89,11 +89,18 @@ describe('adaptive.policy', () => {
       });
     });
 
-    it('asks at the default limit of 100, ahead of the checkpoint (same priority, earlier in the policy)', async () => {
+    it('gives way to the checkpoint at the default limit of 100 (same priority: the file’s own rule first)', async () => {
       expect(await adaptive.decide({ content: 'Working', role: 'assistant', autoReplies: 100 })).toEqual({
+        ...checkpoint,
+        held: ['checkpoint', 'terminate.ask_at_limit'],
+      });
+    });
+
+    it('asks at the default limit of 100 when no checkpoint falls there', async () => {
+      expect(await adaptive.decide({ content: 'Working', role: 'assistant', autoReplies: 101 })).toEqual({
         action: 'escalate',
         rule: 'terminate.ask_at_limit',
-        held: ['terminate.ask_at_limit', 'checkpoint'],
+        held: ['terminate.ask_at_limit'],
         reason: 'reached the limit of consecutive auto-replies',
         onNoInput: 'continue',
         prompt: prompts.atLimit,

@@ -105,10 +105,13 @@ describe('batch-analysis.policy (NEVER, 15 auto-replies)', () => {
     });
   });
 
-  it('when several stops fire, the preset’s rule comes first (same priority, earlier in the policy)', async () => {
+  it('when several stops fire, the file’s own rule comes first (same priority, the mode’s rules after)', async () => {
     expect(await batch.decide({ content: 'TERMINATE', role: 'assistant', autoReplies: 15, elapsedMs: 3 * 3_600_000 })).toEqual({
-      ...atLimit,
-      held: ['never.limit_reached', 'never.termination', 'too_long'],
+      action: 'stop',
+      rule: 'too_long',
+      held: ['too_long', 'never.limit_reached', 'never.termination'],
+      reason: 'the analysis ran for more than two hours',
+      reset: [],
     });
   });
 

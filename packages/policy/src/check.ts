@@ -82,9 +82,12 @@ export function checkPolicy(policy: ast.Policy, presets: readonly string[]): { c
         }
         checkCondition(statement.when, customFacts, report);
         checkAction(statement.then, report);
+        const resets = new Set<string>();
         for (const counter of statement.resets) {
           if (!(resettableCounters as readonly string[]).includes(counter.name))
             report('UNKNOWN_COUNTER', `unknown counter "${counter.name}"`, counter.span, [...resettableCounters]);
+          else if (resets.has(counter.name)) report('DUPLICATE_OPTION', `${counter.name} is reset twice`, counter.span);
+          resets.add(counter.name);
         }
         checked.rules.push(statement);
         break;
@@ -116,13 +119,19 @@ export function resolveField(field: ast.FieldRef, customFacts: CustomFacts, repo
     report('UNKNOWN_FACT', `unknown fact "${name}"${hint}; declare custom facts with \`fact ${name}: string\``, field.fact.span, known);
     return undefined;
   }
-  let definition: FactDefinition = found;
   for (const segment of field.path) {
-    if (definition.type === 'any' || (definition.type === 'object' && !definition.fields)) return { type: 'any', description: '' };
     if (typeof segment.key === 'string' && !/^[A-Za-z0-9_\- ]+$/.test(segment.key)) {
       report('INVALID_VALUE', 'a quoted field name may hold only letters, digits, _, - and spaces', segment.span);
       return undefined;
     }
+  }
+  if (field.path.length && found.type !== 'object') {
+    report('TYPE_MISMATCH', `${name} is ${found.type}, so it has no fields; declare it \`fact ${name}: object\` to read into it`, field.path[0]!.span);
+    return undefined;
+  }
+  let definition: FactDefinition = found;
+  for (const segment of field.path) {
+    if (definition.type === 'any' || (definition.type === 'object' && !definition.fields)) return { type: 'any', description: '' };
     const next: FactDefinition | undefined = definition.fields?.[String(segment.key)];
     if (!next) {
       report('UNKNOWN_FACT', `${describe(field, segment)} has no field "${segment.key}"`, segment.span, Object.keys(definition.fields ?? {}));

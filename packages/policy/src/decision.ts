@@ -50,7 +50,7 @@ const severity: Record<ActionType, number> = { stop: 3, escalate: 2, continue: 1
 
 /**
  * The order in which fired rules win: stop before escalate before continue; then higher
- * priority; then earlier in the policy (a mode's preset rules come before the file's own).
+ * priority; then earlier in the policy (a mode's preset rules count as coming after the file's own).
  */
 export function compareRules(a: Pick<CompiledRule, 'priority' | 'event'>, b: Pick<CompiledRule, 'priority' | 'event'>): number {
   return severity[b.event.type] - severity[a.event.type] || b.priority - a.priority || a.event.params.order - b.event.params.order;

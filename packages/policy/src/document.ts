@@ -24,7 +24,7 @@ export type TopLevelCondition = { all: ConditionNode[] } | { any: ConditionNode[
 export interface EventParams {
   /** The rule's name; `(default)` for the policy's default action. */
   rule: string;
-  /** Position in the policy (preset rules first), the last tie-breaker of resolution. */
+  /** Position in the policy (a mode's preset rules after the file's own), the last tie-breaker of resolution. */
   order: number;
   reason: string;
   reply?: string;

@@ -114,6 +114,11 @@ export const operators: Readonly<Record<string, OperatorDefinition>> = {
     test: (fact, values: unknown[]) => fact !== undefined && values.includes(fact),
     source: (fact, _values, _low, literal) => `(${fact} !== undefined && (${each(literal, (v) => `${fact} === ${v}`, ' || ')}))`,
   },
+  textOrListContains: {
+    value: 'string',
+    test: (fact, value) => (typeof fact === 'string' || Array.isArray(fact)) && fact.includes(value),
+    source: (fact, value) => `((typeof ${fact} === "string" || Array.isArray(${fact})) && ${fact}.includes(${value}))`,
+  },
   listContains: {
     value: 'scalar',
     test: (fact, value) => Array.isArray(fact) && fact.includes(value),

@@ -4,8 +4,12 @@
 // pattern translated so both read it alike. Patterns are read in Unicode mode (the u flag is
 // implied), whose case folding is the one RE2 uses.
 import { RE2JS } from 're2js';
+import { unboundedQuantifiers } from './regex-safety.js';
 
-/** Texts up to this length use the native engine; the worst quadratic case stays near 20 ms. */
+/**
+ * Texts up to this length use the native engine when the pattern has at most one unbounded
+ * quantifier: the worst case (every start position times one repetition) stays near 20 ms.
+ */
 export const nativeRegexLimit = 4096;
 
 /** JavaScript's `\s`, spelled out for RE2, whose `\s` lacks \v and the Unicode spaces. */
@@ -92,12 +96,14 @@ function re2Flags(flags: string): number {
 }
 
 /**
- * A compiled policy regex. `test` never holds state (the g and y flags are refused) and runs in
- * linear time on texts longer than `nativeRegexLimit`.
+ * A compiled policy regex. `test` never holds state (the g and y flags are refused) and its time
+ * grows at most linearly beyond `nativeRegexLimit` characters.
  */
 export class PolicyRegex {
   readonly native: RegExp;
   readonly linear: RE2JS;
+  /** Longest text given to the native engine: 0 when the pattern could backtrack polynomially. */
+  readonly nativeLimit: number;
 
   constructor(
     readonly pattern: string,
@@ -105,10 +111,11 @@ export class PolicyRegex {
   ) {
     this.native = new RegExp(pattern, flags.includes('u') ? flags : `${flags}u`);
     this.linear = RE2JS.compile(toRe2Syntax(pattern, flags), re2Flags(flags));
+    this.nativeLimit = unboundedQuantifiers(pattern) <= 1 ? nativeRegexLimit : 0;
   }
 
   test(text: string): boolean {
-    return text.length <= nativeRegexLimit ? this.native.test(text) : this.linear.matcher(text).find();
+    return text.length <= this.nativeLimit ? this.native.test(text) : this.linear.matcher(text).find();
   }
 }
 

@@ -102,3 +102,36 @@ function firstAtom(alternative: string): string | undefined {
   if (ch === undefined || '([.\\^$'.includes(ch)) return undefined;
   return ch.toLowerCase();
 }
+
+/**
+ * How many unbounded quantifiers (`*`, `+`, `{n,}`) a pattern has, counting a bounded repetition
+ * of a group that holds one as two. Each can multiply the work of a backtracking engine by the
+ * text's length, so a pattern with more than one runs on the linear engine whatever the length.
+ */
+export function unboundedQuantifiers(pattern: string): number {
+  let count = 0;
+  const groupStart: number[] = [];
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === '\\') {
+      i++;
+      continue;
+    }
+    if (ch === '[') {
+      i = skipClass(pattern, i) - 1;
+      continue;
+    }
+    if (ch === '(') groupStart.push(i);
+    if (ch === ')') {
+      const start = groupStart.pop() ?? 0;
+      const next = pattern[i + 1];
+      if ((next === '?' || next === '{') && containsUnbounded(pattern.slice(start + 1, i))) count += 2;
+    }
+    if (ch === '*' || ch === '+' || (ch === '{' && /^\{\d+,\}/.test(pattern.slice(i)))) count++;
+  }
+  return count;
+}
+
+function containsUnbounded(body: string): boolean {
+  return unboundedQuantifiers(body) > 0;
+}

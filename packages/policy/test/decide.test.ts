@@ -86,6 +86,16 @@ rule large: when tool.name in ["refund", "transfer_funds"] and tool.args.amount 
   });
 });
 
+describe('fields of unknown type', () => {
+  it('look for text in a string or an item in a list with contains', () => {
+    const policy = compilePolicy('policy tags\nrule urgent: when tool.args.tags contains "urgent" then escalate');
+    expect(decideSync(policy, { tool: { name: 'file', args: { tags: ['urgent', 'billing'] } } }).rule).toBe('urgent');
+    expect(decideSync(policy, { tool: { name: 'file', args: { tags: 'very urgent' } } }).rule).toBe('urgent');
+    expect(decideSync(policy, { tool: { name: 'file', args: { tags: ['urgently'] } } }).rule).toBe(null);
+    expect(decideSync(policy, { tool: { name: 'file', args: { tags: 5 } } }).rule).toBe(null);
+  });
+});
+
 describe('failing closed', () => {
   const policy = compilePolicy(`policy guarded
 fact risk: number

@@ -35,6 +35,11 @@ const cases: Array<[string, PolicyErrorCode, number, number, string]> = [
   ['policy p\nmax auto_replies 3\nmax auto_replies 4', 'DUPLICATE_SETTING', 3, 1, ''],
   ['policy p\nrule r: when step > 1 then escalate timeout 1m timeout 2m', 'DUPLICATE_OPTION', 2, 48, ''],
   ['policy p\nrule r: when every 0 step then stop', 'INVALID_VALUE', 2, 20, ''],
+  ['policy p\nrule r: when tool.args["a.b"] == 1 then stop', 'INVALID_VALUE', 2, 23, ''],
+  ['policy p\nrule r: when step > 1 then stop and reset auto_replies and reset auto_replies', 'DUPLICATE_OPTION', 2, 66, ''],
+  ['policy p\nrule r: when content contains "\\u12" then stop', 'INVALID_TOKEN', 2, 31, ''],
+  ['policy p\nfact meta: any\nrule r: when meta.amount > 100 then stop', 'TYPE_MISMATCH', 3, 18, 'fact meta: object'],
+  ['policy p\nrule r: when content matches /a^b/m then stop', 'INVALID_REGEX', 3 - 1, 30, ''],
 ];
 
 describe('a broken policy', () => {

@@ -49,11 +49,13 @@ describe('the presets', () => {
     expect(outcome(decideSync(presetPolicy(mode as 'always'), turn))).toEqual(expected);
   });
 
-  it('are ordinary policies, included by a mode line with their rules first', () => {
+  it('are ordinary policies, included by a mode line after the file’s own rules', () => {
     const policy = compilePolicy('policy mine\nmode terminate\nrule review: when content contains "NEEDS_REVIEW" then escalate "review"');
-    expect(policy.document.rules.map((rule) => rule.name)).toEqual(['terminate.ask_on_termination', 'terminate.ask_at_zero_limit', 'terminate.ask_at_limit', 'review']);
+    expect(policy.document.rules.map((rule) => rule.name)).toEqual(['review', 'terminate.ask_on_termination', 'terminate.ask_at_zero_limit', 'terminate.ask_at_limit']);
     expect(decideSync(policy, { content: 'TERMINATE' }).rule).toBe('terminate.ask_on_termination');
     expect(decideSync(policy, { content: 'NEEDS_REVIEW' }).rule).toBe('review');
+    // At the limit both escalate with the same priority: the file's own rule decides.
+    expect(decideSync(policy, { content: 'NEEDS_REVIEW', autoReplies: 100 })).toMatchObject({ rule: 'review', onNoInput: 'stop' });
   });
 
   it('take the limit from the policy when the turn does not give it', () => {

@@ -10,7 +10,8 @@ type TypeOf = (field: ast.FieldRef) => FactType | undefined;
 export function toDocument(checked: CheckedPolicy, presetRules: PolicyDocument['rules']): PolicyDocument {
   const { ast: policy } = checked;
   const typeOf: TypeOf = (field) => resolveField(field, checked.customFacts, () => {})?.type;
-  const rules: PolicyDocument['rules'] = presetRules.map((rule, order) => ({ ...rule, event: { ...rule.event, params: { ...rule.event.params, order } } }));
+  // The file's own rules come first: on a tie with a mode's preset rule, the file's rule wins.
+  const rules: PolicyDocument['rules'] = [];
   for (const rule of checked.rules) {
     rules.push({
       name: rule.name.name,
@@ -19,6 +20,7 @@ export function toDocument(checked: CheckedPolicy, presetRules: PolicyDocument['
       event: action(rule.then, rule.name.name, rules.length, rule.resets.map((r) => r.name as Counter)),
     });
   }
+  for (const rule of presetRules) rules.push({ ...rule, event: { ...rule.event, params: { ...rule.event.params, order: rules.length } } });
   const facts: PolicyDocument['facts'] = {};
   for (const [name, definition] of checked.customFacts) facts[name] = { type: definition.type };
   return {
@@ -102,8 +104,11 @@ export function condition(node: ast.Condition, typeOf: TypeOf): ConditionNode {
     case 'not':
       return { not: condition(node.operand, typeOf) };
     case 'text': {
-      if (node.operator === 'contains' && node.value.kind === 'string' && !node.ignoreCase && typeOf(node.field) === 'list')
-        return leaf(node.field, 'listContains', node.value.value);
+      if (node.operator === 'contains' && node.value.kind === 'string' && !node.ignoreCase) {
+        const type = typeOf(node.field);
+        if (type === 'list') return leaf(node.field, 'listContains', node.value.value);
+        if (type === 'any') return leaf(node.field, 'textOrListContains', node.value.value);
+      }
       const base = textOperators[node.operator];
       const lower = (s: string) => (node.ignoreCase ? s.toLowerCase() : s);
       const value = node.value.kind === 'string' ? lower(node.value.value) : node.value.items.map((item) => lower(String(item.value)));

@@ -12,7 +12,7 @@ const rules: moo.Rules = {
   whitespace: /[ \t\r\f]+/,
   newline: { match: /\n/, lineBreaks: true },
   comment: /#[^\n]*/,
-  string: { match: /"(?:\\["\\/bfnrtu]|[^"\\\n])*"/ },
+  string: { match: /"(?:\\["\\/bfnrt]|\\u[0-9a-fA-F]{4}|[^"\\\n])*"/ },
   regex: /\/(?:\\[^\n]|\[(?:\\[^\n]|[^\]\\\n])*\]|[^/\\\n[])+\/[a-zA-Z]*/,
   duration: /[0-9]+(?:ms|s|m|h|d)(?![A-Za-z0-9_])/,
   number: /-?[0-9]+(?:\.[0-9]+)?(?![A-Za-z_])/,

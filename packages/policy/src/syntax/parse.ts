@@ -53,7 +53,15 @@ function unexpectedToken(token: Token, expected: string[]): Diagnostic {
   const span = { line: token.line, col: token.col, offset: token.offset, length: Math.max(1, token.text.length) };
   if (token.type === 'invalid') {
     const text = token.text;
-    const what = text.startsWith('"') ? 'unterminated string' : text.startsWith('/') ? 'unterminated regular expression' : `unexpected character ${JSON.stringify(text[0])}`;
+    const firstLine = text.split('\n')[0]!;
+    const badEscape = text.startsWith('"') && /^"(?:\\["\\/bfnrt]|\\u[0-9a-fA-F]{4}|[^"\\\n])*\\/.test(firstLine);
+    const what = badEscape
+      ? 'invalid escape in string (use \\" \\\\ \\/ \\b \\f \\n \\r \\t or \\u followed by four hex digits)'
+      : text.startsWith('"')
+        ? 'unterminated string'
+        : text.startsWith('/')
+          ? 'unterminated regular expression'
+          : `unexpected character ${JSON.stringify(text[0])}`;
     return { code: 'INVALID_TOKEN', message: what, span: { ...span, length: text.startsWith('"') || text.startsWith('/') ? text.split('\n')[0]!.length : 1 }, expected };
   }
   if (token.type === 'identifier' && expected.some((e) => operatorWords.has(e))) {
