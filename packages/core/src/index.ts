@@ -30,3 +30,4 @@ export type { Model, ModelRequest, ModelResponse, ToolDefinition, Usage } from '
 export { OpenAIModel, openAIModelFromEnv } from './models/openai-model.js';
 export type { OpenAIModelOptions } from './models/openai-model.js';
 export { describeDecision, showDecisions } from './show-decisions.js';
+export type { ApprovalAnswer, ApprovalChannel, ApprovalRequest } from './channels/approval.js';
