@@ -15,8 +15,10 @@ rule runaway: when auto_replies >= 5 then stop "too many steps without a person"
 
 const tools = [{ type: 'function' as const, function: { name: 'refund', parameters: { type: 'object', properties: { amount: { type: 'number' } } } } }];
 
+type Answer = ApprovalAnswer extends infer A ? (A extends ApprovalAnswer ? Omit<A, 'at'> : never) : never;
+
 /** A person who answers from a list and remembers what they were asked. */
-function person(answers: Array<Omit<ApprovalAnswer, 'at'> | 'never'>): ApprovalChannel & { asked: ApprovalRequest[] } {
+function person(answers: Array<Answer | 'never'>): ApprovalChannel & { asked: ApprovalRequest[] } {
   const asked: ApprovalRequest[] = [];
   return {
     name: 'test',
