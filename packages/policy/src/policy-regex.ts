@@ -1,8 +1,7 @@
 // How a policy's regular expression runs. JavaScript's engine backtracks, so a pattern that is
 // fine on a short message can take seconds or hours on a long one (`/.*foo.*/` is quadratic).
 // Short texts use the native engine; longer ones a linear-time RE2 engine (re2js), on the same
-// pattern translated so both read it alike. Patterns are read in Unicode mode (the u flag is
-// implied), whose case folding is the one RE2 uses.
+// pattern translated so both read it alike.
 import { RE2JS } from 're2js';
 import { unboundedQuantifiers } from './regex-safety.js';
 
@@ -14,6 +13,39 @@ export const nativeRegexLimit = 4096;
 
 /** JavaScript's `\s`, spelled out for RE2, whose `\s` lacks \v and the Unicode spaces. */
 const jsSpace = '\\t\\n\\x{0B}\\f\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}';
+/**
+ * Letters that RE2's case folding matches with others but JavaScript's, without the u flag, does
+ * not (the Kelvin sign with k, the long s with s, …). Ignoring case without the u flag, the
+ * linear engine reads them as U+FFFF: patterns naming them, or U+FFFF, are refused.
+ */
+const foldsApart = /[\u017F\u03F4\u1E9E\u1F88-\u1F8F\u1F98-\u1F9F\u1FA8-\u1FAF\u1FBC\u1FCC\u1FFC\u2126\u212A\u212B]/g;
+const foldsApartList = '\u017F\u03F4\u1E9E\u1F88\u1F89\u1F8A\u1F8B\u1F8C\u1F8D\u1F8E\u1F8F\u1F98\u1F99\u1F9A\u1F9B\u1F9C\u1F9D\u1F9E\u1F9F\u1FA8\u1FA9\u1FAA\u1FAB\u1FAC\u1FAD\u1FAE\u1FAF\u1FBC\u1FCC\u1FFC\u2126\u212A\u212B';
+
+const isFoldApart = (code: number) => code === 0xffff || foldsApartList.includes(String.fromCharCode(code));
+
+/** The code of a pattern character or escape (`x`, `\u017F`, `\x41`), or undefined for a class escape. */
+function codeOf(token: string): number | undefined {
+  if (token.startsWith('\\u') || token.startsWith('\\x')) return parseInt(token.slice(2), 16);
+  if (token.startsWith('\\')) return token.length === 2 && !/[dDwWsSbBnrtfv0-9]/.test(token[1]!) ? token.charCodeAt(1) : undefined;
+  return token.codePointAt(0);
+}
+
+/** Whether a pattern names one of `foldsApart`: as a character, or inside a class range. */
+function namesFoldsApart(pattern: string): boolean {
+  const token = /\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}|\\[\s\S]|[\s\S]/g;
+  const tokens = pattern.match(token) ?? [];
+  for (let i = 0; i < tokens.length; i++) {
+    const code = codeOf(tokens[i]!);
+    if (code === undefined) continue;
+    if (isFoldApart(code)) return true;
+    const end = tokens[i + 1] === '-' && tokens[i + 2] !== undefined && tokens[i + 2] !== ']' ? codeOf(tokens[i + 2]!) : undefined;
+    if (end !== undefined && end > code) {
+      for (const ch of `${foldsApartList}\uFFFF`) if (ch.charCodeAt(0) >= code && ch.charCodeAt(0) <= end) return true;
+    }
+  }
+  return false;
+}
+
 /** What JavaScript's `.` matches without the s flag. */
 const jsDot = '[^\\n\\r\\x{2028}\\x{2029}]';
 
@@ -104,18 +136,30 @@ export class PolicyRegex {
   readonly linear: RE2JS;
   /** Longest text given to the native engine: 0 when the pattern could backtrack polynomially. */
   readonly nativeLimit: number;
+  /** Whether the linear engine must read `foldsApart` letters as U+FFFF (i without u). */
+  private readonly remapsFolds: boolean;
 
   constructor(
     readonly pattern: string,
     readonly flags: string,
   ) {
-    this.native = new RegExp(pattern, flags.includes('u') ? flags : `${flags}u`);
+    this.native = new RegExp(pattern, flags);
+    this.remapsFolds = flags.includes('i') && !flags.includes('u');
+    if (this.remapsFolds && namesFoldsApart(pattern))
+      throw new SyntaxError('ignoring case, this pattern names a letter (such as ſ, K, Å, Ω or ẞ) that case folding treats differently on long texts; add the u flag');
     this.linear = RE2JS.compile(toRe2Syntax(pattern, flags), re2Flags(flags));
     this.nativeLimit = unboundedQuantifiers(pattern) <= 1 ? nativeRegexLimit : 0;
   }
 
   test(text: string): boolean {
-    return text.length <= this.nativeLimit ? this.native.test(text) : this.linear.matcher(text).find();
+    return text.length <= this.nativeLimit ? this.native.test(text) : this.testLinear(text);
+  }
+
+  /** The linear engine's answer, which must equal the native engine's on any text. */
+  testLinear(text: string): boolean {
+    foldsApart.lastIndex = 0;
+    const input = this.remapsFolds && foldsApart.test(text) ? text.replace(foldsApart, '\uFFFF') : text;
+    return this.linear.matcher(input).find();
   }
 }
 
