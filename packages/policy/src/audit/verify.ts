@@ -1,0 +1,143 @@
+// Verifying an audit log: every line a well-formed record, numbered in order, linked to the one
+// before, and hashing to what it claims. Pure: text in, a verdict out.
+import { auditGenesisHash, auditRecordHash } from './chain.js';
+import type { AuditRecord } from './record.js';
+
+/** What can be wrong with a line, from the first check that fails. */
+export type AuditProblemCode =
+  /** The line is not JSON (edited by hand, or cut in the middle). */
+  | 'INVALID_JSON'
+  /** The line is JSON but not an audit record (a member missing or of the wrong type). */
+  | 'INVALID_RECORD'
+  /** The record's content does not hash to its `hash`: it was edited. */
+  | 'HASH_MISMATCH'
+  /** The record's `seq` is not its position: records were deleted, inserted or reordered. */
+  | 'OUT_OF_SEQUENCE'
+  /** The record's `prev` is not the hash of the record before it. */
+  | 'CHAIN_BROKEN'
+  /** The last line has no newline: the file was cut short (a torn write, or truncation). */
+  | 'INCOMPLETE_LINE'
+  /** An empty line between records. */
+  | 'EMPTY_LINE'
+  /** The log verifies, but holds no record with the hash the caller expected: records were cut off at the end. */
+  | 'MISSING_RECORDS';
+
+/** The first bad line of a log. */
+export interface AuditProblem {
+  /** The line, from 1. */
+  line: number;
+  code: AuditProblemCode;
+  message: string;
+}
+
+/**
+ * The verdict on a log: the number of records and the hash of the last (the genesis hash for an
+ * empty log); on failure, the records before the first bad line and the problem.
+ *
+ * @example
+ * const verdict = verifyAuditLog(text);
+ * if (!verdict.ok) console.error(`line ${verdict.problem.line}: ${verdict.problem.message}`);
+ */
+export type AuditVerification =
+  | { ok: true; records: number; lastHash: string }
+  | { ok: false; records: number; lastHash: string; problem: AuditProblem };
+
+export interface VerifyAuditOptions {
+  /**
+   * A hash the log must hold, kept somewhere else: the last hash an earlier verification printed,
+   * or one sent to another system. Records written since are fine; without it, records cut off
+   * at the end cannot be told from a shorter log.
+   */
+  expectHash?: string;
+}
+
+const hashPattern = /^sha256:[0-9a-f]{64}$/;
+const actions = new Set(['continue', 'escalate', 'stop']);
+const answerKinds = new Set(['approve', 'reject', 'reply', 'edit', 'timeout']);
+
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isString = (value: unknown): value is string => typeof value === 'string';
+
+/** The first member that makes `value` not an audit record, or undefined when it is one. */
+function shapeProblem(value: unknown): string | undefined {
+  if (!isObject(value)) return 'it is not a JSON object';
+  const r = value;
+  if (!Number.isInteger(r.seq) || (r.seq as number) < 1) return '"seq" must be a whole number from 1';
+  if (!isString(r.time) || Number.isNaN(Date.parse(r.time))) return '"time" must be an ISO 8601 date';
+  if (r.id !== undefined && !isString(r.id)) return '"id" must be a string';
+  if (r.runId !== null && !isString(r.runId)) return '"runId" must be a string or null';
+  if (!isObject(r.policy) || !isString(r.policy.name) || !isString(r.policy.hash) || (r.policy.version !== undefined && !isString(r.policy.version)))
+    return '"policy" must be { name, hash, version? } with string values';
+  if (r.rule !== null && !isString(r.rule)) return '"rule" must be a string or null';
+  if (!isString(r.reason)) return '"reason" must be a string';
+  if (r.agent !== undefined && !isString(r.agent)) return '"agent" must be a string';
+  if (r.sender !== undefined && !isString(r.sender)) return '"sender" must be a string';
+  if (!isString(r.prev) || !hashPattern.test(r.prev)) return '"prev" must be a hash "sha256:<64 hex digits>"';
+  if (!isString(r.hash) || !hashPattern.test(r.hash)) return '"hash" must be a hash "sha256:<64 hex digits>"';
+  if (r.type === 'decision') {
+    if (!isString(r.action) || !actions.has(r.action)) return '"action" must be continue, escalate or stop';
+    if (r.channel !== undefined && !isString(r.channel)) return '"channel" must be a string';
+    if (r.error !== undefined && (!isObject(r.error) || !isString(r.error.code) || !isString(r.error.message))) return '"error" must be { code, message }';
+    return undefined;
+  }
+  if (r.type === 'answer') {
+    if (!isString(r.approvalId)) return '"approvalId" must be a string';
+    if (!isString(r.channel)) return '"channel" must be a string';
+    if (r.by !== null && !isString(r.by)) return '"by" must be a string or null';
+    if (!isObject(r.answer) || !isString(r.answer.kind) || !answerKinds.has(r.answer.kind)) return '"answer" must be { kind: approve | reject | reply | edit | timeout, … }';
+    return undefined;
+  }
+  return '"type" must be "decision" or "answer"';
+}
+
+/**
+ * Verifies an audit log (the text of a JSON-lines file) and names the first bad line. A log
+ * that verifies was not edited, and no record was deleted, inserted or reordered, except at the
+ * very end: pass `expectHash` to check that too.
+ *
+ * @example
+ * const verdict = verifyAuditLog(readFileSync('audit.jsonl', 'utf8'));
+ * if (verdict.ok) console.log(`${verdict.records} records, last hash ${verdict.lastHash}`);
+ */
+export function verifyAuditLog(text: string, options: VerifyAuditOptions = {}): AuditVerification {
+  const lines = text.split('\n');
+  // A complete file ends with a newline, leaving one empty piece after the last line.
+  const complete = lines.at(-1) === '';
+  if (complete) lines.pop();
+  let records = 0;
+  let lastHash = auditGenesisHash;
+  let expectedSeen = options.expectHash === undefined || options.expectHash === auditGenesisHash;
+  const fail = (line: number, code: AuditProblemCode, message: string): AuditVerification => ({ ok: false, records, lastHash, problem: { line, code, message } });
+
+  for (const [index, source] of lines.entries()) {
+    const line = index + 1;
+    const last = index === lines.length - 1;
+    if (source.trim() === '') {
+      if (last && !complete) return fail(line, 'INCOMPLETE_LINE', 'the file ends in the middle of a line (a torn write, or truncation)');
+      return fail(line, 'EMPTY_LINE', 'empty line between records');
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(source);
+    } catch (error) {
+      if (last && !complete) return fail(line, 'INCOMPLETE_LINE', `the file ends in the middle of a record (a torn write, or truncation): ${(error as Error).message}`);
+      return fail(line, 'INVALID_JSON', `not valid JSON: ${(error as Error).message}`);
+    }
+    const shape = shapeProblem(value);
+    if (shape) return fail(line, 'INVALID_RECORD', `not an audit record: ${shape}`);
+    const record = value as AuditRecord;
+    const actual = auditRecordHash(record);
+    if (actual !== record.hash) return fail(line, 'HASH_MISMATCH', `record ${record.seq} was changed: its content hashes to ${actual}, not to its hash ${record.hash}`);
+    if (record.seq !== records + 1)
+      return fail(line, 'OUT_OF_SEQUENCE', `expected record ${records + 1} but found record ${record.seq}: records were deleted, inserted or reordered`);
+    if (record.prev !== lastHash)
+      return fail(line, 'CHAIN_BROKEN', `record ${record.seq} does not follow the record before it: its prev is ${record.prev}, but the hash before it is ${lastHash}`);
+    if (last && !complete) return fail(line, 'INCOMPLETE_LINE', 'the last record has no newline after it: the file was cut short or edited');
+    records++;
+    lastHash = record.hash;
+    if (record.hash === options.expectHash) expectedSeen = true;
+  }
+  if (!expectedSeen)
+    return fail(lines.length + 1, 'MISSING_RECORDS', `no record has the expected hash ${options.expectHash}: records were cut off at the end (the log ends with ${lastHash})`);
+  return { ok: true, records, lastHash };
+}
