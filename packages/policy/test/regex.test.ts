@@ -72,3 +72,17 @@ describe('ignoring case', () => {
     expect(compared).toBeGreaterThan(100_000);
   });
 });
+
+describe('which engine a pattern runs on', () => {
+  it.each([
+    ['ERROR:|Traceback', 4096],
+    ['(api[_-]?key|password)\\s*[:=]', 4096],
+    ['a*?b', 4096],
+    ['.*foo.*', 0],
+    ['\\s*\\s*x', 0],
+    ['(a+){3}', 0],
+    ['x{2,}y+', 0],
+  ])('%s: native up to %i characters', (pattern, limit) => {
+    expect(new PolicyRegex(pattern, '').nativeLimit).toBe(limit);
+  });
+});
