@@ -5,10 +5,11 @@ import { CliError, UsageError, exitCodes, type Command, type Io } from './comman
 import { check } from './commands/check.js';
 import { compile } from './commands/compile.js';
 import { explain } from './commands/explain.js';
+import { test } from './commands/test.js';
 import { audit } from './commands/audit.js';
 
 /** Every command, in the order `handrail help` lists them. A new command is one more entry. */
-export const commands: readonly Command[] = [check, compile, explain, audit];
+export const commands: readonly Command[] = [check, compile, explain, audit, test];
 
 const helpFlags = new Set(['--help', '-h']);
 
