@@ -12,21 +12,17 @@ import type { PolicyTestRun } from './run-paths.js';
 const notXml = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
- * Text escaped for XML content or a double- or single-quoted attribute. Line breaks in an
- * attribute are kept as character references, which parsers would otherwise turn into spaces.
+ * Text escaped for XML content, or for a quoted attribute (quotes too, and line breaks as
+ * character references, which parsers would otherwise turn into spaces). Characters XML cannot
+ * carry become U+FFFD.
  *
  * @example
  * escapeXml('a < b & "c"', { attribute: true }); // 'a &lt; b &amp; &quot;c&quot;'
  */
 export function escapeXml(text: string, options: { attribute?: boolean } = {}): string {
-  const escaped = text
-    .replace(notXml, '\uFFFD')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-  return options.attribute ? escaped.replace(/\r/g, '&#13;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;') : escaped;
+  const escaped = text.replace(notXml, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  if (!options.attribute) return escaped;
+  return escaped.replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\r/g, '&#13;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
 }
 
 const attributes = (values: Record<string, string | number>) =>

@@ -73,7 +73,7 @@ export function formatTextReport(run: PolicyTestRun, options: { threshold?: numb
       lines.push(...failureLines(item).map((line) => (line ? `    ${line}` : '')));
     }
   }
-  for (const failure of run.failures) lines.push('', `✗ ${failure.file}`, ...failure.message.split('\n').map((line) => `    ${line}`));
+  for (const failure of run.failures) lines.push('', `✗ ${failure.file}`, ...failure.message.split('\n').map((line) => (line ? `    ${line}` : '')));
 
   if (run.coverage) lines.push('', ...formatCoverage(run.coverage, options.threshold));
   if (options.threshold !== undefined && run.coverage) {

@@ -71,7 +71,7 @@ async function runCase(suite: PolicyTestSuite, item: PolicyTestCase, options: Ru
       const next = afterDecision(counters, decision, step.answer);
       if (next.ended) {
         const rest = item.steps.length - index - 1;
-        problem = `the conversation ended at turn ${index + 1} (${next.why}), but ${rest} more turn${rest === 1 ? '' : 's'} follow`;
+        problem = `the conversation ended at turn ${index + 1} (${next.why}), but ${rest === 1 ? '1 more turn follows' : `${rest} more turns follow`}`;
         break;
       }
       counters = next.counters;
