@@ -1,5 +1,6 @@
 // Every step of a run is a typed event, so hosts and tests observe a run without scraping text.
 import type { Decision, Turn } from '@handrail/policy';
+import type { ApprovalAnswer } from './channels/approval.js';
 import type { Message } from './messages.js';
 
 /** Why a chat ended. */
@@ -10,6 +11,8 @@ export type EndCause =
   | 'stop'
   /** A person was asked and gave no answer (or did not answer in time), and no input meant stop. */
   | 'no-input'
+  /** A person rejected the escalated message through an approval channel. */
+  | 'rejected'
   /** `maxTurns` exchanges took place. */
   | 'max-turns'
   /** The group chat reached `maxRound` messages. */
@@ -48,8 +51,14 @@ export type HandrailEvent =
   | { type: 'message-sent'; sender: string; recipient: string; message: Message; silent: boolean }
   /** `author` is the message's own name when it differs from the sender's: a group chat member's, relayed by the manager. */
   | { type: 'decision-made'; agent: string; sender: string; author?: string; decision: Decision; turn: Turn }
-  | { type: 'human-input-requested'; agent: string; sender: string | null; prompt: string; timeoutMs?: number; channel?: string }
-  | { type: 'human-input-received'; agent: string; sender: string | null; prompt: string; answer: string; timedOut: boolean }
+  /** `approvalId` when asked through an approval channel. */
+  | { type: 'human-input-requested'; agent: string; sender: string | null; prompt: string; timeoutMs?: number; channel?: string; approvalId?: string }
+  /**
+   * `answer` is the text: what was typed, or through an approval channel a reply's text, a
+   * rejection's message, an edit's arguments as JSON ('' for approve and timeout); then `approval`
+   * is the whole answer, `channel` where it came from and `by` who gave it.
+   */
+  | { type: 'human-input-received'; agent: string; sender: string | null; prompt: string; answer: string; timedOut: boolean; channel?: string; by?: string; approvalId?: string; approval?: ApprovalAnswer }
   | { type: 'auto-reply-generated'; agent: string; sender: string; source: AutoReplySource; autoReplies: number; message: Message }
   | { type: 'tool-executed'; agent: string; name: string; callId: string; arguments: string; result: string; ok: boolean }
   | { type: 'code-executed'; agent: string; language: string; code: string; exitCode: number; output: string }

@@ -3,11 +3,49 @@ export type { Agent, ReplyResult, SendOptions } from './agents/agent.js';
 export { AssistantAgent, assistantDescription, assistantSystemMessage } from './agents/assistant-agent.js';
 export { ConversableAgent, defaultMaxConsecutiveAutoReply, registerFunction } from './agents/conversable-agent.js';
 export type { ChatResult, ConversableAgentOptions, InitiateChatOptions } from './agents/conversable-agent.js';
-export { checkHumanReply, defaultPrompt, fillPrompt, noHumanInputNote, turnOf, usingAutoReplyNote } from './agents/human-reply.js';
+export { approvalRequestOf, checkHumanReply, defaultPrompt, fillPrompt, noHumanInputNote, turnOf, usingAutoReplyNote } from './agents/human-reply.js';
 export type { HumanInputMode, HumanReplyHost, HumanReplyOutcome } from './agents/human-reply.js';
 export { formatReceivedMessage, separator } from './agents/print-message.js';
 export type { ToolFunction } from './agents/tool-calls.js';
 export { UserProxyAgent, userProxyDescriptions } from './agents/user-proxy-agent.js';
+export { answerKinds, answerText, completeAnswer, parseApprovalAnswer, sameAnswer, timeoutAnswer } from './channels/answers.js';
+export type { AnswerKind, ApprovalAnswerInput } from './channels/answers.js';
+export type { ApprovalAnswer, ApprovalChannel, ApprovalRequest, ApprovalTool } from './channels/approval.js';
+export { escapeHtml } from './channels/approval-page.js';
+export { ApprovalServer, startApprovalServer } from './channels/approval-server.js';
+export type { ApprovalServerOptions } from './channels/approval-server.js';
+export { callbackChannel } from './channels/callback-channel.js';
+export type { ApprovalCallback } from './channels/callback-channel.js';
+export { ChannelError } from './channels/channel-error.js';
+export { consoleChannel, consoleChannelHint, describeRequest } from './channels/console-channel.js';
+export type { ConsoleChannelOptions } from './channels/console-channel.js';
+export type { Listening } from './channels/http.js';
+export { ladder } from './channels/ladder.js';
+export type { LadderEvent, LadderOptions, LadderStep } from './channels/ladder.js';
+export { PendingApprovals } from './channels/pending-approvals.js';
+export type { AnswerOutcome } from './channels/pending-approvals.js';
+export { ReplayGuard } from './channels/replay-guard.js';
+export { ScriptedChannel } from './channels/scripted-channel.js';
+export type { ScriptedApproval, ScriptedChannelOptions } from './channels/scripted-channel.js';
+export {
+  defaultToleranceMs,
+  signatureHeader,
+  signedHeaders,
+  signSlack,
+  signWebhook,
+  slackSignatureHeader,
+  slackTimestampHeader,
+  timestampHeader,
+  verifySlack,
+  verifyWebhook,
+} from './channels/signing.js';
+export type { Secrets, SignatureCheck, SignatureFailure, SignedRequest, VerifyOptions } from './channels/signing.js';
+export { SlackChannel, slackApproveAction, slackMessage, slackRejectAction } from './channels/slack-channel.js';
+export type { SlackChannelOptions } from './channels/slack-channel.js';
+export { askWithTimeout, withTimeout } from './channels/timeout.js';
+export type { AskOptions } from './channels/timeout.js';
+export { WebhookChannel } from './channels/webhook-channel.js';
+export type { WebhookAnswer, WebhookChannelOptions, WebhookQuestion } from './channels/webhook-channel.js';
 export { CodeExecutionError, executeCodeBlock, inferLanguage, languageOf } from './code/execute.js';
 export type { CodeExecutionConfig, CodeResult } from './code/execute.js';
 export { EventEmitter } from './events.js';
@@ -30,4 +68,3 @@ export type { Model, ModelRequest, ModelResponse, ToolDefinition, Usage } from '
 export { OpenAIModel, openAIModelFromEnv } from './models/openai-model.js';
 export type { OpenAIModelOptions } from './models/openai-model.js';
 export { describeDecision, showDecisions } from './show-decisions.js';
-export type { ApprovalAnswer, ApprovalChannel, ApprovalRequest } from './channels/approval.js';

@@ -1,7 +1,11 @@
 // AutoGen's ConversableAgent: conversations kept per partner, counters of consecutive
 // auto-replies per sender, the policy check before each reply, then the auto-reply chain
 // (policy's fixed reply → tool calls → code blocks → model → defaultAutoReply).
+import { randomUUID } from 'node:crypto';
 import { ConfigurationError, findCodeBlocks, presetPolicy, type DecideOptions, type FactProvider, type Policy } from '@handrail/policy';
+import { answerText } from '../channels/answers.js';
+import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest } from '../channels/approval.js';
+import { askWithTimeout } from '../channels/timeout.js';
 import { CodeExecutionError, executeCodeBlock, languageOf, type CodeExecutionConfig } from '../code/execute.js';
 import { EventEmitter, type AutoReplySource, type ChatEnd, type EventListener, type HandrailEvent } from '../events.js';
 import type { GetHumanInput } from '../io/callback-io.js';
@@ -48,8 +52,19 @@ export interface ConversableAgentOptions {
   io?: HumanIO;
   /** Answers questions instead of `io.input` (sync or async). */
   getHumanInput?: GetHumanInput;
-  /** Named human channels an escalation can pick with `via <name>`. */
-  channels?: Record<string, HumanIO>;
+  /**
+   * Named human channels an escalation can pick with `via <name>`: an io (asked with the prompt,
+   * as the console) or an approval channel (asked with the whole request: webhook, Slack, web page…).
+   */
+  channels?: Record<string, HumanIO | ApprovalChannel>;
+  /**
+   * Where escalations that name no channel go; without it they go to the io (or `getHumanInput`).
+   * Answers: reply → the reply; approve → go on as `continue` (tool calls run); edit → tool call
+   * runs with the new arguments; reject → the chat ends (`rejected`); timeout → `onNoInput`.
+   */
+  approvalChannel?: ApprovalChannel;
+  /** The run id in approval requests; by default a random one per conversation. */
+  runId?: string;
   /** Values of the custom facts the policy declares. */
   facts?: Record<string, FactProvider>;
   /** Options of each decision, e.g. `{ engine: 'reference' }` to decide with json-rules-engine itself. */
@@ -127,7 +142,10 @@ export class ConversableAgent implements Agent {
   readonly #startedAt = new Map<Agent, number>();
   readonly #io: HumanIO | undefined;
   readonly #getHumanInput: GetHumanInput | undefined;
-  readonly #channels: Record<string, HumanIO>;
+  readonly #channels: Record<string, HumanIO | ApprovalChannel>;
+  readonly #approvalChannel: ApprovalChannel | undefined;
+  readonly #runId: string | undefined;
+  readonly #runIds = new Map<Agent, string>();
   readonly #facts: Record<string, FactProvider> | undefined;
   readonly #decideOptions: Omit<DecideOptions, 'facts' | 'humanAvailable'>;
   readonly #host: HumanReplyHost;
@@ -152,6 +170,12 @@ export class ConversableAgent implements Agent {
     this.#io = options.io;
     this.#getHumanInput = options.getHumanInput;
     this.#channels = { ...(options.channels ?? {}) };
+    for (const [channelName, channel] of Object.entries(this.#channels)) {
+      if (!isApprovalChannel(channel) && typeof (channel as Partial<HumanIO>)?.input !== 'function') throw new ConfigurationError(`channel "${channelName}" of agent ${name} is neither an io ({ print, input }) nor an approval channel ({ name, ask })`);
+    }
+    if (options.approvalChannel !== undefined && !isApprovalChannel(options.approvalChannel)) throw new ConfigurationError(`the approvalChannel of agent ${name} must be an approval channel ({ name, ask })`);
+    this.#approvalChannel = options.approvalChannel;
+    this.#runId = options.runId;
     this.#facts = options.facts;
     this.#decideOptions = { ...(options.decideOptions ?? {}) };
     if (options.onEvent) this.events.on(options.onEvent);
@@ -228,9 +252,11 @@ export class ConversableAgent implements Agent {
     if (agent) {
       this.#conversations.delete(agent);
       this.#startedAt.delete(agent);
+      this.#runIds.delete(agent);
     } else {
       this.#conversations.clear();
       this.#startedAt.clear();
+      this.#runIds.clear();
     }
   }
 
@@ -310,25 +336,28 @@ export class ConversableAgent implements Agent {
     const history = options.messages ?? this.#conversation(sender);
     const last = history.at(-1);
     let fixedReply: string | undefined;
+    let toolArguments: Record<string, string> | undefined;
     if (last) {
       const outcome = await checkHumanReply(this.#host, last, sender, history.length);
       if (outcome.kind === 'end') return { reply: null, end: outcome.end };
       if (outcome.kind === 'reply') return { reply: outcome.message };
       fixedReply = outcome.reply;
+      toolArguments = outcome.toolArguments;
     }
-    const { message, source } = await this.generateAutoReply(history, sender, fixedReply);
+    const { message, source } = await this.generateAutoReply(history, sender, fixedReply, toolArguments);
     this.emit({ type: 'auto-reply-generated', agent: this.name, sender: sender.name, source, autoReplies: this.consecutiveAutoReplyCount(sender), message });
     return { reply: message };
   }
 
   /**
    * The auto-reply: the policy's fixed reply, else the answers to tool calls, else the output of
-   * code blocks, else the model, else `defaultAutoReply`. Subclasses may extend it.
+   * code blocks, else the model, else `defaultAutoReply`. `toolArguments` replaces the arguments
+   * of tool calls (by id) with those an approver edited. Subclasses may extend it.
    */
-  protected async generateAutoReply(history: readonly Message[], sender: Agent, fixedReply?: string): Promise<{ message: Message; source: AutoReplySource }> {
+  protected async generateAutoReply(history: readonly Message[], sender: Agent, fixedReply?: string, toolArguments?: Readonly<Record<string, string>>): Promise<{ message: Message; source: AutoReplySource }> {
     if (fixedReply !== undefined) return { message: { role: 'user', content: fixedReply }, source: 'policy' };
     const last = history.at(-1);
-    if (last?.tool_calls?.length) return { message: await this.#answerToolCalls(last), source: 'tool' };
+    if (last?.tool_calls?.length) return { message: await this.#answerToolCalls(last, toolArguments), source: 'tool' };
     if (this.codeExecutionConfig !== false) {
       const output = await this.#runCode(history, this.codeExecutionConfig);
       if (output !== undefined) return { message: { role: 'user', content: output }, source: 'code' };
@@ -440,9 +469,49 @@ export class ConversableAgent implements Agent {
 
   #channel(name: string | undefined): HumanIO {
     if (name === undefined) return this.io;
-    const channel = this.#channels[name];
+    const channel = this.#namedChannel(name);
+    if (isApprovalChannel(channel)) throw new ConfigurationError(`channel "${name}" of agent ${this.name} is an approval channel: it is asked with a whole request (askApproval), not a prompt`);
+    return channel;
+  }
+
+  #namedChannel(name: string): HumanIO | ApprovalChannel {
+    const channel = Object.hasOwn(this.#channels, name) ? this.#channels[name] : undefined;
     if (!channel) throw new ConfigurationError(`the policy asks through channel "${name}", but agent ${this.name} has no such channel (it has: ${Object.keys(this.#channels).join(', ') || 'none'})`);
     return channel;
+  }
+
+  /**
+   * Asks through an approval channel with the events and the time limit around it, as askHuman
+   * does for an io. Subclasses may override it.
+   *
+   * @example
+   * const answer = await agent.askApproval(request, webhook, { sender: assistant, timeoutMs: 60_000, channel: 'webhook' });
+   */
+  protected async askApproval(request: ApprovalRequest, channel: ApprovalChannel, options: { sender: Agent; timeoutMs?: number; channel: string }): Promise<ApprovalAnswer> {
+    const sender = options.sender.name;
+    this.emit({
+      type: 'human-input-requested',
+      agent: this.name,
+      sender,
+      prompt: request.prompt,
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      channel: options.channel,
+      approvalId: request.id,
+    });
+    const answer = await askWithTimeout(channel, request, options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
+    this.emit({
+      type: 'human-input-received',
+      agent: this.name,
+      sender,
+      prompt: request.prompt,
+      answer: answerText(answer),
+      timedOut: answer.kind === 'timeout',
+      channel: answer.channel ?? options.channel,
+      ...('by' in answer && answer.by !== undefined ? { by: answer.by } : {}),
+      approvalId: request.id,
+      approval: answer,
+    });
+    return answer;
   }
 
   /** Asks a person through `getHumanInput`, with the events and the time limit around it. */
@@ -482,12 +551,13 @@ export class ConversableAgent implements Agent {
     return { answer, timedOut };
   }
 
-  async #answerToolCalls(message: Message): Promise<Message> {
+  async #answerToolCalls(message: Message, edited: Readonly<Record<string, string>> = {}): Promise<Message> {
     const responses: ToolResponse[] = [];
     for (const call of message.tool_calls ?? []) {
       this.print(`>>>>>>>> EXECUTING FUNCTION ${call.function.name}...`);
-      const { content, ok } = await executeToolCall(this.#functions, call.function.name, call.function.arguments);
-      this.emit({ type: 'tool-executed', agent: this.name, name: call.function.name, callId: call.id, arguments: call.function.arguments, result: content, ok });
+      const args = Object.hasOwn(edited, call.id) ? edited[call.id]! : call.function.arguments;
+      const { content, ok } = await executeToolCall(this.#functions, call.function.name, args);
+      this.emit({ type: 'tool-executed', agent: this.name, name: call.function.name, callId: call.id, arguments: args, result: content, ok });
       responses.push({ role: 'tool', tool_call_id: call.id, content });
     }
     return toolReply(responses);
@@ -577,10 +647,26 @@ export class ConversableAgent implements Agent {
         return author instanceof ConversableAgent && author.model !== undefined;
       },
       askHuman: (prompt, options) => agent.askHuman(prompt, options),
+      approvalChannel: (name) => {
+        if (name === undefined) return agent.#approvalChannel;
+        const channel = agent.#namedChannel(name);
+        return isApprovalChannel(channel) ? channel : undefined;
+      },
+      askApproval: (request, channel, options) => agent.askApproval(request, channel, options),
+      runId: (sender) => {
+        if (agent.#runId !== undefined) return agent.#runId;
+        let id = agent.#runIds.get(sender);
+        if (!id) agent.#runIds.set(sender, (id = randomUUID()));
+        return id;
+      },
       print: (text) => agent.print(text),
       emit: (event) => agent.emit(event),
     };
   }
+}
+
+function isApprovalChannel(value: unknown): value is ApprovalChannel {
+  return typeof value === 'object' && value !== null && typeof (value as Partial<ApprovalChannel>).ask === 'function';
 }
 
 function isMode(value: unknown): value is HumanInputMode {

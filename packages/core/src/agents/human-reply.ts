@@ -2,8 +2,12 @@
 // with the decision taken by the policy and only its consequences written here:
 //   stop      → the chat ends, the counter is reset;
 //   escalate  → ask; `exit` ends, text is the reply, no input acts per the decision's onNoInput;
+//               through an approval channel: reply is the reply, approve goes on as continue,
+//               edit goes on with the tool call's new arguments, reject ends, timeout is no input;
 //   continue  → counter + 1, "USING AUTO REPLY..." (not in NEVER), then the auto-reply.
+import { randomUUID } from 'node:crypto';
 import { decide, findCodeBlocks, type DecideOptions, type Decision, type FactProvider, type Policy, type Turn } from '@handrail/policy';
+import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest, ApprovalTool } from '../channels/approval.js';
 import type { ChatEnd, HandrailEvent } from '../events.js';
 import { contentText, type Message, type ToolResponse } from '../messages.js';
 import type { Agent } from './agent.js';
@@ -32,6 +36,15 @@ export interface HumanReplyHost {
   /** Whether the message's author (the sender, or the group member it relays) is a model: its role is then `assistant`. */
   authorIsModel(sender: Agent, message: Message): boolean;
   askHuman(prompt: string, options: { sender: Agent | null; timeoutMs?: number; channel?: string }): Promise<{ answer: string; timedOut: boolean }>;
+  /**
+   * The approval channel an escalation goes to: the one named by the decision, else the agent's
+   * default; undefined to ask through `askHuman` (the io path).
+   */
+  approvalChannel?(name: string | undefined): ApprovalChannel | undefined;
+  /** Asks through an approval channel, with the events and the time limit around it. */
+  askApproval?(request: ApprovalRequest, channel: ApprovalChannel, options: { sender: Agent; timeoutMs?: number; channel: string }): Promise<ApprovalAnswer>;
+  /** The run the conversation with `sender` belongs to, for approval requests. */
+  runId?(sender: Agent): string;
   print(text: string): void;
   emit(event: HandrailEvent): void;
 }
@@ -40,7 +53,8 @@ export interface HumanReplyHost {
 export type HumanReplyOutcome =
   | { kind: 'end'; end: ChatEnd }
   | { kind: 'reply'; message: Message }
-  | { kind: 'auto-reply'; reply?: string };
+  /** `toolArguments`: new arguments (JSON text) by tool call id, from an approver's edit. */
+  | { kind: 'auto-reply'; reply?: string; toolArguments?: Record<string, string> };
 
 /**
  * The turn the policy decides on: message m from the sender, and this agent's counter and limit
@@ -88,6 +102,58 @@ function humanMessage(answer: string, message: Message): Message {
   return reply;
 }
 
+/** A tool call as an approver sees it: the arguments parsed when they are JSON. */
+function approvalTool(call: NonNullable<Message['tool_calls']>[number]): ApprovalTool {
+  let args: unknown = call.function.arguments;
+  try {
+    args = JSON.parse(call.function.arguments);
+  } catch {
+    // Not JSON: the approver sees the text the model wrote.
+  }
+  return { name: call.function.name, args, callId: call.id };
+}
+
+/**
+ * The approval request for an escalation of message m: the prompt, the message and its tool
+ * calls, and the deciding rule, reason and policy.
+ *
+ * @example
+ * const request = approvalRequestOf({ agent: 'user', sender: 'assistant', runId, message, prompt, decision, role: 'assistant' });
+ */
+export function approvalRequestOf(options: {
+  agent: string;
+  sender: string;
+  runId: string;
+  message: Message;
+  role: string;
+  prompt: string;
+  decision: Extract<Decision, { action: 'escalate' }>;
+}): ApprovalRequest {
+  const { message, decision } = options;
+  const now = Date.now();
+  const tools = (message.tool_calls ?? []).map(approvalTool);
+  return {
+    id: randomUUID(),
+    runId: options.runId,
+    createdAt: new Date(now).toISOString(),
+    ...(decision.timeoutMs !== undefined ? { expiresAt: new Date(now + decision.timeoutMs).toISOString() } : {}),
+    agent: options.agent,
+    sender: options.sender,
+    prompt: options.prompt,
+    message: { role: options.role, content: message.content, ...(message.name !== undefined ? { name: message.name } : {}) },
+    ...(tools.length ? { tool: tools[0]! } : {}),
+    ...(tools.length > 1 ? { tools } : {}),
+    decision: {
+      rule: decision.rule,
+      reason: decision.reason,
+      onNoInput: decision.onNoInput,
+      policy: { ...decision.policy },
+      ...(decision.channel !== undefined ? { channel: decision.channel } : {}),
+      ...(decision.timeoutMs !== undefined ? { timeoutMs: decision.timeoutMs } : {}),
+    },
+  };
+}
+
 function ended(host: HumanReplyHost, sender: Agent, cause: ChatEnd['cause'], reason: string, rule: string | null): HumanReplyOutcome {
   host.setAutoReplies(sender, 0);
   return { kind: 'end', end: { cause, agent: host.name, reason, rule } };
@@ -114,6 +180,40 @@ export async function checkHumanReply(host: HumanReplyHost, message: Message, se
 
   if (decision.action === 'escalate') {
     const prompt = fillPrompt(decision.prompt ?? defaultPrompt(decision), host.name, sender.name);
+    const channel = host.approvalChannel?.(decision.channel);
+    if (channel && host.askApproval) {
+      const request = approvalRequestOf({ agent: host.name, sender: sender.name, runId: host.runId?.(sender) ?? randomUUID(), message, role: turn.role ?? message.role, prompt, decision });
+      const answer = await host.askApproval(request, channel, {
+        sender,
+        ...(decision.timeoutMs !== undefined ? { timeoutMs: decision.timeoutMs } : {}),
+        channel: decision.channel ?? channel.name,
+      });
+      const by = 'by' in answer && answer.by ? ` by ${answer.by}` : '';
+      let toolArguments: Record<string, string> | undefined;
+      if (answer.kind === 'reject') {
+        host.print(`>>>>>>>> REJECTED${by}.`);
+        return ended(host, sender, 'rejected', answer.message ? `rejected${by}: ${answer.message}` : `rejected${by}`, decision.rule);
+      }
+      if (answer.kind === 'reply' && answer.text !== '') {
+        host.setAutoReplies(sender, 0);
+        return { kind: 'reply', message: humanMessage(answer.text, message) };
+      }
+      if (answer.kind === 'approve') host.print(`>>>>>>>> APPROVED${by}.`);
+      else if (answer.kind === 'edit') {
+        const calls = message.tool_calls ?? [];
+        const call = calls.find((item) => item.id === answer.callId) ?? (answer.callId === undefined ? calls[0] : undefined);
+        if (call) toolArguments = { [call.id]: typeof answer.args === 'string' ? answer.args : JSON.stringify(answer.args) };
+        host.print(call ? `>>>>>>>> APPROVED WITH EDITED ARGUMENTS FOR ${call.function.name}${by}.` : `>>>>>>>> APPROVED${by} (there was no tool call to edit).`);
+      } else {
+        host.print(noHumanInputNote);
+        if (decision.onNoInput === 'stop') return ended(host, sender, 'no-input', decision.reason, decision.rule);
+        if (decision.onNoInput === 'reply') {
+          host.setAutoReplies(sender, 0);
+          return { kind: 'reply', message: humanMessage('', message) };
+        }
+      }
+      return autoReply(host, sender, decision, toolArguments);
+    }
     const { answer } = await host.askHuman(prompt, {
       sender,
       ...(decision.timeoutMs !== undefined ? { timeoutMs: decision.timeoutMs } : {}),
@@ -132,7 +232,12 @@ export async function checkHumanReply(host: HumanReplyHost, message: Message, se
     }
   }
 
+  return autoReply(host, sender, decision, undefined);
+}
+
+function autoReply(host: HumanReplyHost, sender: Agent, decision: Decision, toolArguments: Record<string, string> | undefined): HumanReplyOutcome {
   host.setAutoReplies(sender, host.autoReplies(sender) + 1);
   if (host.humanInputMode !== 'NEVER') host.print(usingAutoReplyNote);
-  return decision.action === 'continue' && decision.reply !== undefined ? { kind: 'auto-reply', reply: decision.reply } : { kind: 'auto-reply' };
+  if (decision.action === 'continue' && decision.reply !== undefined) return { kind: 'auto-reply', reply: decision.reply };
+  return toolArguments ? { kind: 'auto-reply', toolArguments } : { kind: 'auto-reply' };
 }

@@ -2,6 +2,13 @@
 // request is stored, signed, posted, rendered and resumed; an answer travels back the same way.
 import type { OnNoInput } from '@handrail/policy';
 
+/** One tool call as a person sees it: `args` parsed from JSON when it parses, else the raw text. */
+export interface ApprovalTool {
+  name: string;
+  args: unknown;
+  callId?: string;
+}
+
 /**
  * One question to a person: the turn that escalated, the rule and reason, and what no answer
  * means.
@@ -28,7 +35,10 @@ export interface ApprovalRequest {
   /** The question as shown to the person (placeholders already filled). */
   prompt: string;
   message?: { role: string; content: string | null; name?: string };
-  tool?: { name: string; args: unknown; callId?: string };
+  /** The message's (first) tool call: the one an `edit` answer changes unless it names another. */
+  tool?: ApprovalTool;
+  /** Every tool call of the message, when it has more than one (`tool` is the first). */
+  tools?: ApprovalTool[];
   decision: {
     rule: string | null;
     reason: string;
@@ -39,17 +49,32 @@ export interface ApprovalRequest {
   };
 }
 
-/** What a person answered, or that nobody did in time. */
+/**
+ * What a person answered, or that nobody did in time. `by` names who answered, `channel` where
+ * (a ladder sets it to the rung that got the answer).
+ *
+ * - `approve`: go on; a tool call runs as proposed.
+ * - `reject`: stop the run, with the message as the reason.
+ * - `reply`: the text is the person's reply to the sender.
+ * - `edit`: run the tool call (`callId`, else the request's `tool`) with these arguments.
+ * - `timeout`: nobody answered; the escalation's `onNoInput` applies.
+ */
 export type ApprovalAnswer =
-  | { kind: 'approve'; by?: string; at: string }
-  | { kind: 'reject'; message?: string; by?: string; at: string }
-  | { kind: 'reply'; text: string; by?: string; at: string }
-  | { kind: 'edit'; args: unknown; by?: string; at: string }
-  | { kind: 'timeout'; at: string };
+  | { kind: 'approve'; by?: string; at: string; channel?: string }
+  | { kind: 'reject'; message?: string; by?: string; at: string; channel?: string }
+  | { kind: 'reply'; text: string; by?: string; at: string; channel?: string }
+  | { kind: 'edit'; args: unknown; callId?: string; by?: string; at: string; channel?: string }
+  | { kind: 'timeout'; at: string; channel?: string };
 
 /**
  * A way to reach a person: console, callback, webhook, chat message, web page.
  * `ask` resolves with the answer; when `signal` aborts (the time is up) it should stop waiting.
+ *
+ * @example
+ * const channel: ApprovalChannel = {
+ *   name: 'auto',
+ *   ask: async (request) => ({ kind: 'approve', by: 'robot', at: new Date().toISOString() }),
+ * };
  */
 export interface ApprovalChannel {
   readonly name: string;

@@ -1,0 +1,327 @@
+// The built-in approval server: a web page listing the open questions with their context, where
+// a signed-in approver answers; and a small JSON API for programs. node:http only.
+//   GET  /                      the page (signed in), else a redirect to /login
+//   GET  /login, POST /login    sign in with a token → HttpOnly, SameSite=Strict session cookie
+//   POST /logout
+//   POST /approvals/:id         a form answer (session cookie + the session's CSRF token)
+//   GET  /api/approvals         the open questions as JSON        (bearer token or session)
+//   GET  /api/approvals/:id     one question and its answer       (bearer token or session)
+//   POST /api/approvals/:id     a JSON answer { kind, … }         (bearer token)
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { ConfigurationError } from '@handrail/policy';
+import { completeAnswer, parseApprovalAnswer, type ApprovalAnswerInput } from './answers.js';
+import { approvalsPage, loginPage, noticePage } from './approval-page.js';
+import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest } from './approval.js';
+import { BodyTooLarge, header, listen, readBody, sendJson, sendOutcome, type Listening } from './http.js';
+import { PendingApprovals, type AnswerOutcome } from './pending-approvals.js';
+
+export interface ApprovalServerOptions {
+  /**
+   * Who may answer, and the token each signs in with (at least 16 characters; use long random
+   * ones): `{ ana: process.env.ANA_TOKEN }`. The name is recorded as `by`.
+   */
+  approvers: Record<string, string>;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** 127.0.0.1 by default. */
+  host?: string;
+  /** The channel's name; `web` by default. */
+  name?: string;
+  /** The page's title. */
+  title?: string;
+  /** Mark the session cookie `Secure` (when served over HTTPS, e.g. behind a proxy). */
+  secureCookie?: boolean;
+  /** How long a sign-in lasts; 12 hours by default. */
+  sessionTtlMs?: number;
+}
+
+interface Session {
+  approver: string;
+  csrf: string;
+  expires: number;
+  flash?: string;
+}
+
+const cookieName = 'handrail_session';
+const maxFormBytes = 256_000;
+const maxSessions = 10_000;
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+const token = () => randomBytes(32).toString('base64url');
+
+function equalSecrets(a: string, b: string): boolean {
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+function cookies(request: IncomingMessage): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const part of (header(request, 'cookie') ?? '').split(';')) {
+    const at = part.indexOf('=');
+    if (at > 0) found.set(part.slice(0, at).trim(), part.slice(at + 1).trim());
+  }
+  return found;
+}
+
+/**
+ * An approval channel with a web page. Questions wait on the page until an approver signs in
+ * (token, or `Authorization: Bearer <token>` for the JSON API) and approves, rejects with a
+ * message, replies, or runs a tool call with edited arguments. Without a valid token or session
+ * nothing is shown or answered (401); forms carry a per-session CSRF token (403 without it); every
+ * value on the page is escaped and the page runs no script (its Content-Security-Policy allows
+ * none). A second answer to the same question changes nothing: the same answer again is 200, a
+ * different one 409.
+ *
+ * @example
+ * const approvals = await startApprovalServer({ approvers: { ana: process.env.ANA_TOKEN! }, port: 8080 });
+ * console.log(`answer at ${approvals.url}`);
+ * const user = new UserProxyAgent('user', { approvalChannel: approvals, policy });
+ * // …
+ * await approvals.close();
+ */
+export class ApprovalServer implements ApprovalChannel {
+  readonly name: string;
+  readonly approvals = new PendingApprovals();
+  readonly #options: ApprovalServerOptions;
+  readonly #approvers: Array<[name: string, token: string]>;
+  readonly #sessions = new Map<string, Session>();
+  readonly #failedLogins = new Map<string, { count: number; since: number }>();
+  #server: Listening | undefined;
+
+  constructor(options: ApprovalServerOptions) {
+    this.#approvers = Object.entries(options?.approvers ?? {});
+    if (!this.#approvers.length) throw new ConfigurationError('an approval server needs at least one approver: { approvers: { name: token } }');
+    for (const [name, secret] of this.#approvers) {
+      if (typeof secret !== 'string' || secret.length < 16) throw new ConfigurationError(`the token of approver ${name} must be a string of at least 16 characters`);
+    }
+    this.name = options.name ?? 'web';
+    this.#options = options;
+  }
+
+  /** `http://host:port` once started. */
+  get url(): string {
+    if (!this.#server) throw new Error('the approval server is not started: use startApprovalServer() or start()');
+    return this.#server.url;
+  }
+
+  /** The open questions, oldest first. */
+  get pending(): ApprovalRequest[] {
+    return this.approvals.pending;
+  }
+
+  /** Starts listening (startApprovalServer does this). */
+  async start(): Promise<this> {
+    if (!this.#server) this.#server = await listen(this.handler, { ...(this.#options.port !== undefined ? { port: this.#options.port } : {}), ...(this.#options.host !== undefined ? { host: this.#options.host } : {}) });
+    return this;
+  }
+
+  /** Stops the server; open questions time out. */
+  async close(): Promise<void> {
+    this.approvals.expireAll();
+    await this.#server?.close();
+    this.#server = undefined;
+  }
+
+  ask(request: ApprovalRequest, { signal }: { signal: AbortSignal }): Promise<ApprovalAnswer> {
+    return this.approvals.wait(request, signal);
+  }
+
+  /**
+   * Answers in process (no sign-in: the host trusts itself).
+   *
+   * @example
+   * server.answer(id, { kind: 'reply', text: 'use the EUR account', by: 'ops' });
+   */
+  answer(id: string, answer: ApprovalAnswerInput): AnswerOutcome {
+    return this.approvals.answer(id, completeAnswer(answer));
+  }
+
+  /** The server's node:http listener, to mount under a server of the host's. */
+  readonly handler: RequestListener = (request, response) => {
+    this.#route(request, response).catch((error: unknown) => {
+      if (error instanceof BodyTooLarge) {
+        if (!response.headersSent) sendJson(response, 413, { error: error.message }, { connection: 'close' });
+        return;
+      }
+      if (!response.headersSent) sendJson(response, 500, { error: 'the request could not be handled' });
+      process.emitWarning(`approval server: ${(error as Error).message}`);
+    });
+  };
+
+  get #title(): string {
+    return this.#options.title ?? 'Handrail approvals';
+  }
+
+  async #route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://approvals.invalid');
+    const path = url.pathname;
+    const method = request.method ?? 'GET';
+    const api = /^\/api\/approvals(?:\/([^/]+))?$/.exec(path);
+    if (api) return this.#api(request, response, method, api[1] === undefined ? undefined : decodeURIComponent(api[1]));
+    if (path === '/' && (method === 'GET' || method === 'HEAD')) {
+      const session = this.#session(request);
+      if (!session) return this.#redirect(response, '/login');
+      const flash = session.flash;
+      delete session.flash;
+      return this.#html(response, 200, (nonce) => approvalsPage({ title: this.#title, nonce, approver: session.approver, csrf: session.csrf, pending: this.pending, ...(flash ? { flash } : {}) }));
+    }
+    if (path === '/login' && method === 'GET') return this.#html(response, 200, (nonce) => loginPage({ title: this.#title, nonce }));
+    if (path === '/login' && method === 'POST') return this.#login(request, response);
+    if (path === '/logout' && method === 'POST') {
+      const session = this.#session(request);
+      const form = new URLSearchParams((await readBody(request, maxFormBytes)).toString('utf8'));
+      if (session && this.#csrfOk(session, form.get('csrf'))) this.#sessions.delete(cookies(request).get(cookieName)!);
+      return this.#redirect(response, '/login', { 'set-cookie': this.#cookie('', 0) });
+    }
+    const form = /^\/approvals\/([^/]+)$/.exec(path);
+    if (form && method === 'POST') return this.#formAnswer(request, response, decodeURIComponent(form[1]!));
+    if (form || path === '/' || path === '/login' || path === '/logout') return this.#notice(response, 405, 'Not allowed', `${method} is not allowed here.`);
+    return this.#notice(response, 404, 'Not found', 'There is no such page.');
+  }
+
+  async #login(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const from = request.socket.remoteAddress ?? '?';
+    const failures = this.#failedLogins.get(from);
+    const now = Date.now();
+    if (failures && now - failures.since < 60_000 && failures.count >= 10) return this.#html(response, 429, (nonce) => loginPage({ title: this.#title, nonce, error: 'Too many failed sign-ins; wait a minute.' }), { 'retry-after': '60' });
+    const form = new URLSearchParams((await readBody(request, maxFormBytes)).toString('utf8'));
+    const approver = this.#approverOf(form.get('token') ?? '');
+    if (!approver) {
+      const fresh = !failures || now - failures.since >= 60_000;
+      this.#failedLogins.set(from, { count: fresh ? 1 : failures.count + 1, since: fresh ? now : failures.since });
+      if (this.#failedLogins.size > maxSessions) this.#failedLogins.delete(this.#failedLogins.keys().next().value!);
+      return this.#html(response, 401, (nonce) => loginPage({ title: this.#title, nonce, error: 'That token is not valid.' }));
+    }
+    this.#failedLogins.delete(from);
+    this.#prune(now);
+    const id = token();
+    const ttl = this.#options.sessionTtlMs ?? 12 * 3600_000;
+    this.#sessions.set(id, { approver, csrf: token(), expires: now + ttl });
+    return this.#redirect(response, '/', { 'set-cookie': this.#cookie(id, Math.floor(ttl / 1000)) });
+  }
+
+  async #formAnswer(request: IncomingMessage, response: ServerResponse, id: string): Promise<void> {
+    const session = this.#session(request);
+    if (!session) return this.#notice(response, 401, 'Not signed in', 'Sign in to answer.', '/login');
+    const type = header(request, 'content-type') ?? '';
+    if (!type.startsWith('application/x-www-form-urlencoded')) return this.#notice(response, 415, 'Not a form', 'Answers are sent with the forms of the page.');
+    const form = new URLSearchParams((await readBody(request, maxFormBytes)).toString('utf8'));
+    if (!this.#csrfOk(session, form.get('csrf'))) return this.#notice(response, 403, 'Form expired', 'This form does not belong to your session. Reload the page and answer again.');
+    const known = this.approvals.get(id);
+    if (!known) return this.#notice(response, 404, 'Unknown approval', `No approval ${id} is known here.`);
+    const kind = form.get('kind');
+    let input: Record<string, unknown> = { kind };
+    if (kind === 'reject') input = { kind, ...(form.get('message') ? { message: form.get('message') } : {}) };
+    else if (kind === 'reply') input = { kind, text: form.get('text') ?? '' };
+    else if (kind === 'edit') {
+      try {
+        input = { kind, args: JSON.parse(form.get('args') ?? ''), ...(form.get('callId') ? { callId: form.get('callId') } : {}) };
+      } catch (error) {
+        return this.#notice(response, 400, 'Not JSON', `The arguments are not JSON: ${(error as Error).message}`);
+      }
+    }
+    const parsed = parseApprovalAnswer(input, known.request, session.approver);
+    if (!parsed.ok) return this.#notice(response, 400, 'Not an answer', parsed.error);
+    const outcome = this.approvals.answer(id, parsed.answer);
+    if (outcome.status === 'conflict') {
+      const recorded = outcome.answer;
+      const text = recorded.kind === 'timeout' ? 'Nobody answered in time; the run went on without this answer.' : `It was already answered: ${recorded.kind}${recorded.by ? ` by ${recorded.by}` : ''}.`;
+      return this.#notice(response, 409, 'Already answered', text);
+    }
+    if (outcome.status === 'unknown') return this.#notice(response, 404, 'Unknown approval', `No approval ${id} is known here.`);
+    session.flash = `${outcome.status === 'repeated' ? 'Already recorded' : 'Recorded'}: ${parsed.answer.kind} for “${known.request.prompt}”.`;
+    return this.#redirect(response, '/');
+  }
+
+  async #api(request: IncomingMessage, response: ServerResponse, method: string, id: string | undefined): Promise<void> {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(header(request, 'authorization') ?? '')?.[1];
+    const approver = bearer !== undefined ? this.#approverOf(bearer) : method === 'GET' ? this.#session(request)?.approver : undefined;
+    if (!approver) return sendJson(response, 401, { error: bearer !== undefined ? 'the token is not valid' : 'an approver token is needed: Authorization: Bearer <token>' }, { 'www-authenticate': 'Bearer' });
+    if (method === 'GET') {
+      if (id === undefined) return sendJson(response, 200, { approvals: this.pending });
+      const known = this.approvals.get(id);
+      return known ? sendJson(response, 200, known) : sendJson(response, 404, { error: `no approval ${JSON.stringify(id)} is known here`, id });
+    }
+    if (method !== 'POST' || id === undefined) return sendJson(response, 405, { error: 'not allowed' }, { allow: id === undefined ? 'GET' : 'GET, POST' });
+    const body = await readBody(request, 1_000_000);
+    let value: unknown;
+    try {
+      value = JSON.parse(body.toString('utf8'));
+    } catch {
+      return sendJson(response, 400, { error: 'the body is not JSON' });
+    }
+    const known = this.approvals.get(id);
+    if (!known) return sendJson(response, 404, { error: `no approval ${JSON.stringify(id)} is known here`, id });
+    const parsed = parseApprovalAnswer(value, known.request, approver);
+    if (!parsed.ok) return sendJson(response, 400, { error: parsed.error, id });
+    return sendOutcome(response, id, this.approvals.answer(id, parsed.answer));
+  }
+
+  #approverOf(given: string): string | undefined {
+    let found: string | undefined;
+    // Compare with every token, so the time taken says nothing about which one matched.
+    for (const [name, secret] of this.#approvers) if (equalSecrets(given, secret) && found === undefined) found = name;
+    return found;
+  }
+
+  #session(request: IncomingMessage): Session | undefined {
+    const id = cookies(request).get(cookieName);
+    if (!id) return undefined;
+    const session = this.#sessions.get(id);
+    if (!session) return undefined;
+    if (session.expires < Date.now()) {
+      this.#sessions.delete(id);
+      return undefined;
+    }
+    return session;
+  }
+
+  #csrfOk(session: Session, given: string | null): boolean {
+    return given !== null && equalSecrets(given, session.csrf);
+  }
+
+  #prune(now: number): void {
+    for (const [id, session] of this.#sessions) if (session.expires < now) this.#sessions.delete(id);
+    while (this.#sessions.size >= maxSessions) this.#sessions.delete(this.#sessions.keys().next().value!);
+  }
+
+  #cookie(value: string, maxAge: number): string {
+    return `${cookieName}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${this.#options.secureCookie ? '; Secure' : ''}`;
+  }
+
+  #redirect(response: ServerResponse, location: string, headers: Record<string, string> = {}): void {
+    response.writeHead(303, { location, 'cache-control': 'no-store', 'content-length': 0, ...headers });
+    response.end();
+  }
+
+  #notice(response: ServerResponse, status: number, heading: string, text: string, back?: string): void {
+    this.#html(response, status, (nonce) => noticePage({ title: this.#title, nonce, heading, text, ...(back ? { back } : {}) }));
+  }
+
+  #html(response: ServerResponse, status: number, render: (nonce: string) => string, headers: Record<string, string> = {}): void {
+    const nonce = randomBytes(16).toString('base64');
+    const body = render(nonce);
+    response.writeHead(status, {
+      'content-type': 'text/html; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      'cache-control': 'no-store',
+      'content-security-policy': `default-src 'none'; style-src 'nonce-${nonce}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'no-referrer',
+      ...headers,
+    });
+    response.end(body);
+  }
+}
+
+/**
+ * Starts an approval server (see ApprovalServer).
+ *
+ * @example
+ * const approvals = await startApprovalServer({ approvers: { ana: process.env.ANA_TOKEN! } });
+ * console.log(`open ${approvals.url} and sign in with your token`);
+ */
+export function startApprovalServer(options: ApprovalServerOptions): Promise<ApprovalServer> {
+  return new ApprovalServer(options).start();
+}

@@ -1,0 +1,224 @@
+// The Slack channel: each question is a Block Kit message posted to an incoming webhook, with
+// Approve and Reject buttons carrying the approval id; a click comes back to the interactivity
+// endpoint as a form with a `payload` field, signed with the app's signing secret.
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { ConfigurationError } from '@handrail/policy';
+import { completeAnswer } from './answers.js';
+import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest } from './approval.js';
+import { ChannelError } from './channel-error.js';
+import { BodyTooLarge, header, listen, postWithRetries, readBody, sendJson, sendOutcome, type Listening } from './http.js';
+import { PendingApprovals, type AnswerOutcome } from './pending-approvals.js';
+import { ReplayGuard } from './replay-guard.js';
+import { slackSignatureHeader, slackTimestampHeader, verifySlack, type Secrets } from './signing.js';
+
+/** The `action_id`s of the two buttons. */
+export const slackApproveAction = 'handrail_approve';
+export const slackRejectAction = 'handrail_reject';
+
+export interface SlackChannelOptions {
+  /** The incoming webhook URL (`https://hooks.slack.com/services/…`) questions are posted to. */
+  webhookUrl: string | URL;
+  /** The Slack app's signing secret; clicks are verified with it. */
+  signingSecret: Secrets;
+  /** The channel's name; `slack` by default. */
+  name?: string;
+  /** How far a click's signed timestamp may be from now; 5 minutes by default. */
+  toleranceMs?: number;
+  /** Update the message through the click's `response_url` (who answered, or that it was too late); true by default. */
+  updateMessage?: boolean;
+  retries?: number;
+  fetch?: typeof fetch;
+}
+
+/** Text as Slack's mrkdwn shows it literally. */
+function mrkdwn(text: string, max = 2900): string {
+  const escaped = text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+  return escaped.length > max ? `${escaped.slice(0, max)}…` : escaped;
+}
+
+function plain(text: string, max = 150): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * The Block Kit message for a request: the prompt, the rule, reason and policy, the message and
+ * the tool call with its arguments, and the two buttons (their `value` is the approval id).
+ *
+ * @example
+ * await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(slackMessage(request)) });
+ */
+export function slackMessage(request: ApprovalRequest): { text: string; blocks: unknown[] } {
+  const { decision } = request;
+  const blocks: unknown[] = [
+    { type: 'header', text: { type: 'plain_text', text: plain(`Approval needed${request.agent ? ` by ${request.agent}` : ''}`) } },
+    { type: 'section', text: { type: 'mrkdwn', text: mrkdwn(request.prompt) } },
+    {
+      type: 'section',
+      fields: [
+        { type: 'mrkdwn', text: `*Rule*\n${mrkdwn(decision.rule ?? '(none)', 500)}` },
+        { type: 'mrkdwn', text: `*Reason*\n${mrkdwn(decision.reason, 500)}` },
+        { type: 'mrkdwn', text: `*Policy*\n${mrkdwn(decision.policy.name, 200)} \`${mrkdwn(decision.policy.hash.slice(0, 19), 40)}\`` },
+        { type: 'mrkdwn', text: `*If nobody answers*\n${decision.onNoInput}${request.expiresAt ? ` at ${request.expiresAt}` : ''}` },
+      ],
+    },
+  ];
+  if (request.message?.content) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Message${request.sender ? ` from ${mrkdwn(request.sender, 100)}` : ''}*\n${mrkdwn(request.message.content, 2500)}` } });
+  for (const tool of request.tools ?? (request.tool ? [request.tool] : [])) {
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Tool call* \`${mrkdwn(tool.name, 100)}\`\n\`\`\`${mrkdwn(JSON.stringify(tool.args, null, 2), 2500)}\`\`\`` } });
+  }
+  blocks.push({
+    type: 'actions',
+    block_id: `handrail:${request.id}`,
+    elements: [
+      { type: 'button', action_id: slackApproveAction, style: 'primary', text: { type: 'plain_text', text: 'Approve' }, value: request.id },
+      {
+        type: 'button',
+        action_id: slackRejectAction,
+        style: 'danger',
+        text: { type: 'plain_text', text: 'Reject' },
+        value: request.id,
+        confirm: { title: { type: 'plain_text', text: 'Reject?' }, text: { type: 'plain_text', text: 'The run stops.' }, confirm: { type: 'plain_text', text: 'Reject' }, deny: { type: 'plain_text', text: 'Back' } },
+      },
+    ],
+  });
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `approval \`${request.id}\` · run \`${mrkdwn(request.runId, 100)}\`` }] });
+  return { text: `Approval needed: ${plain(request.prompt, 300)}`, blocks };
+}
+
+/** The part of Slack's `block_actions` payload this channel reads. */
+interface BlockActions {
+  type: string;
+  user?: { id?: string; username?: string; name?: string };
+  actions?: Array<{ action_id?: string; value?: string }>;
+  response_url?: string;
+}
+
+/**
+ * Asks in Slack: posts `slackMessage(request)` to the incoming webhook and waits for a click.
+ * The interactivity endpoint (`handler`, or `listen()`) verifies `X-Slack-Signature`
+ * (`v0=HMAC_SHA256(signingSecret, "v0:<ts>:<raw body>")`, 5-minute window), reads the form's
+ * `payload`, and records Approve or Reject with the Slack user as `by`; statuses as the webhook
+ * channel's (401 bad, missing or stale signature; 409 replay or a different answer already
+ * given; 404 unknown id; 400 malformed). With `updateMessage`, the message is updated through
+ * the click's `response_url`.
+ *
+ * @example
+ * const slack = new SlackChannel({ webhookUrl: process.env.SLACK_WEBHOOK_URL!, signingSecret: process.env.SLACK_SIGNING_SECRET! });
+ * await slack.listen({ port: 3000 }); // set the app's Interactivity Request URL to https://<public host>/slack/interactions
+ * const user = new UserProxyAgent('user', { channels: { slack }, policy }); // rules say `via slack`
+ */
+export class SlackChannel implements ApprovalChannel {
+  readonly name: string;
+  readonly approvals = new PendingApprovals();
+  readonly #options: SlackChannelOptions;
+  readonly #secrets: string[];
+  readonly #replays: ReplayGuard;
+  #servers: Listening[] = [];
+
+  constructor(options: SlackChannelOptions) {
+    if (!options?.webhookUrl) throw new ConfigurationError('a Slack channel needs the incoming webhook URL its questions are posted to');
+    new URL(String(options.webhookUrl));
+    this.#secrets = typeof options.signingSecret === 'string' ? [options.signingSecret] : [...(options.signingSecret ?? [])];
+    if (!this.#secrets.length || this.#secrets.some((secret) => typeof secret !== 'string' || secret === '')) throw new ConfigurationError("a Slack channel needs the app's signing secret");
+    this.name = options.name ?? 'slack';
+    this.#options = options;
+    this.#replays = new ReplayGuard(options.toleranceMs);
+  }
+
+  async ask(request: ApprovalRequest, { signal }: { signal: AbortSignal }): Promise<ApprovalAnswer> {
+    const waiting = this.approvals.wait(request, signal);
+    let response: Response;
+    try {
+      response = await postWithRetries(this.#options.fetch ?? fetch, String(this.#options.webhookUrl), { body: JSON.stringify(slackMessage(request)), headers: { 'content-type': 'application/json' }, signal }, this.#options.retries ?? 2);
+    } catch (error) {
+      if (signal.aborted) return waiting;
+      this.approvals.withdraw(request.id);
+      throw new ChannelError(this.name, `could not post approval ${request.id} to Slack: ${(error as Error).message}`, { cause: error });
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      this.approvals.withdraw(request.id);
+      throw new ChannelError(this.name, `Slack refused approval ${request.id} with HTTP ${response.status}: ${text.slice(0, 200)}`, { status: response.status });
+    }
+    return waiting;
+  }
+
+  /** The interactivity endpoint as a node:http listener. */
+  readonly handler: RequestListener = (request, response) => {
+    this.#handle(request, response).catch((error: unknown) => {
+      if (!response.headersSent) sendJson(response, 500, { error: 'the click could not be handled' });
+      process.emitWarning(`Slack interactivity endpoint: ${(error as Error).message}`);
+    });
+  };
+
+  /**
+   * Serves the interactivity endpoint at `path` (default `/slack/interactions`).
+   *
+   * @example
+   * const { url } = await slack.listen({ port: 3000 });
+   */
+  async listen(options: { port?: number; host?: string; path?: string } = {}): Promise<Listening & { interactionsUrl: string }> {
+    const path = options.path ?? '/slack/interactions';
+    const server = await listen((request, response) => {
+      if (new URL(request.url ?? '/', 'http://x').pathname !== path) return sendJson(response, 404, { error: 'not found' });
+      this.handler(request, response);
+    }, options);
+    this.#servers.push(server);
+    return { ...server, interactionsUrl: `${server.url}${path}` };
+  }
+
+  /** Stops the servers started by `listen`; open questions time out. */
+  async close(): Promise<void> {
+    this.approvals.expireAll();
+    await Promise.all(this.#servers.map((server) => server.close()));
+    this.#servers = [];
+  }
+
+  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (request.method !== 'POST') return sendJson(response, 405, { error: 'Slack POSTs interactions' }, { allow: 'POST' });
+    let body: Buffer;
+    try {
+      body = await readBody(request, 1_000_000);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) return sendJson(response, 413, { error: error.message }, { connection: 'close' });
+      throw error;
+    }
+    const check = verifySlack({ body, timestamp: header(request, slackTimestampHeader), signature: header(request, slackSignatureHeader) }, this.#secrets, this.#options.toleranceMs !== undefined ? { toleranceMs: this.#options.toleranceMs } : {});
+    if (!check.ok) return sendJson(response, 401, { error: check.message, reason: check.reason });
+    if (!this.#replays.check(header(request, slackSignatureHeader)!, check.timestamp)) return sendJson(response, 409, { error: 'this signed request was already received (a replay)', reason: 'replay' });
+    let payload: BlockActions;
+    try {
+      const raw = new URLSearchParams(body.toString('utf8')).get('payload');
+      if (raw === null) return sendJson(response, 400, { error: 'the form has no payload field' });
+      payload = JSON.parse(raw) as BlockActions;
+    } catch {
+      return sendJson(response, 400, { error: 'the payload is not JSON' });
+    }
+    const action = payload?.actions?.find((item) => item.action_id === slackApproveAction || item.action_id === slackRejectAction);
+    if (payload?.type !== 'block_actions' || !action || typeof action.value !== 'string') return sendJson(response, 400, { error: 'not a click on an Approve or Reject button' });
+    const id = action.value;
+    const by = payload.user?.username ?? payload.user?.name ?? payload.user?.id;
+    const answer = completeAnswer(action.action_id === slackApproveAction ? { kind: 'approve', ...(by ? { by } : {}) } : { kind: 'reject', message: `rejected in Slack${by ? ` by ${by}` : ''}`, ...(by ? { by } : {}) });
+    const outcome = this.approvals.answer(id, answer);
+    sendOutcome(response, id, outcome);
+    // Slack wants its answer within 3 seconds: the message is updated after it.
+    await this.#update(payload.response_url, outcome);
+  }
+
+  async #update(responseUrl: string | undefined, outcome: AnswerOutcome): Promise<void> {
+    if (this.#options.updateMessage === false || !responseUrl || outcome.status === 'unknown' || outcome.status === 'repeated') return;
+    const { answer } = outcome;
+    const who = 'by' in answer && answer.by ? ` by ${mrkdwn(answer.by, 100)}` : '';
+    const said = answer.kind === 'approve' ? `Approved${who}` : answer.kind === 'reject' ? `Rejected${who}` : answer.kind === 'timeout' ? 'Nobody answered in time' : `Answered (${answer.kind})${who}`;
+    const body =
+      outcome.status === 'answered'
+        ? { replace_original: true, text: `${said}: ${plain(outcome.request.prompt, 300)}` }
+        : { response_type: 'ephemeral', replace_original: false, text: `Too late: ${said.charAt(0).toLowerCase()}${said.slice(1)}.` };
+    try {
+      await postWithRetries(this.#options.fetch ?? fetch, responseUrl, { body: JSON.stringify(body), headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(5000) }, 0);
+    } catch (error) {
+      // The answer is recorded; a message that could not be updated changes nothing.
+      process.emitWarning(`could not update the Slack message: ${(error as Error).message}`);
+    }
+  }
+}
