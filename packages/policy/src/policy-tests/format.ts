@@ -75,6 +75,8 @@ export interface TestCaseDefinition {
   name: string;
   description?: string;
   defaults?: TestTurn;
+  /** The host's custom facts for this case, instead of the file's (`{}`: none). */
+  facts?: Record<string, unknown>;
   humanAvailable?: boolean;
   turn?: TestTurn;
   expect?: Expectation & { action: Decision['action']; rule: string | null };

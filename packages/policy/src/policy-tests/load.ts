@@ -32,6 +32,8 @@ export interface PolicyTestCase {
   steps: PolicyTestStep[];
   /** Conversations only: the counters the first turn starts from. */
   start: { step: number; autoReplies: number };
+  /** The host's custom facts (`DecideOptions.facts`): the case's, or else the file's. */
+  facts: Record<string, unknown>;
   humanAvailable: boolean;
 }
 
@@ -43,8 +45,6 @@ export interface PolicyTestSuite {
   /** The policy file it tests. */
   policyFile: string;
   policy: Policy;
-  /** Custom facts for every turn (a turn's own `facts` win). */
-  facts: Record<string, unknown>;
   cases: PolicyTestCase[];
 }
 
@@ -159,6 +159,7 @@ function namesDiagnostics(definition: PolicyTestFileDefinition, policy: Policy, 
   checkFacts(definition.defaults?.facts, '/defaults/facts');
   definition.cases.forEach((item, i) => {
     const pointer = `/cases/${i}`;
+    checkFacts(item.facts, `${pointer}/facts`);
     checkFacts(item.defaults?.facts, `${pointer}/defaults/facts`);
     checkFacts(item.turn?.facts, `${pointer}/turn/facts`);
     checkExpectation(item.expect, `${pointer}/expect`);
@@ -173,9 +174,10 @@ function namesDiagnostics(definition: PolicyTestFileDefinition, policy: Policy, 
 function toCase(definition: PolicyTestFileDefinition, item: TestCaseDefinition, index: number, at: Locator): PolicyTestCase {
   const pointer = `/cases/${index}`;
   const humanAvailable = item.humanAvailable ?? true;
+  const facts = { ...(item.facts ?? definition.facts) };
   if (!item.conversation) {
     const turn = toTurn(merge(definition.defaults, item.defaults, item.turn));
-    return { name: item.name, span: at.value(pointer), kind: 'turn', steps: [{ turn, expect: item.expect!, answer: '', span: at.value(pointer) }], start: { step: 1, autoReplies: 0 }, humanAvailable };
+    return { name: item.name, span: at.value(pointer), kind: 'turn', steps: [{ turn, expect: item.expect!, answer: '', span: at.value(pointer) }], start: { step: 1, autoReplies: 0 }, facts, humanAvailable };
   }
   // In a conversation the defaults' counters are where counting starts, not a value for every turn.
   const defaults = merge(definition.defaults, item.defaults);
@@ -186,7 +188,7 @@ function toCase(definition: PolicyTestFileDefinition, item: TestCaseDefinition, 
     answer: entry.answer ?? '',
     span: at.value(`${pointer}/conversation/${j}`),
   }));
-  return { name: item.name, span: at.value(pointer), kind: 'conversation', steps, start: { step, autoReplies }, humanAvailable };
+  return { name: item.name, span: at.value(pointer), kind: 'conversation', steps, start: { step, autoReplies }, facts, humanAvailable };
 }
 
 /** Problems with the file's own shape, before its policy is known. */
@@ -224,7 +226,7 @@ export function parsePolicyTests(text: string, options: { policy: Policy; file?:
 function suiteOf(definition: PolicyTestFileDefinition, at: Locator, text: string, file: string, policy: Policy, policyFile: string): PolicyTestSuite {
   const diagnostics = namesDiagnostics(definition, policy, at);
   if (diagnostics.length) throw new PolicyTestError(diagnostics, text, file);
-  return { file, source: text, policyFile, policy, facts: { ...definition.facts }, cases: definition.cases.map((item, i) => toCase(definition, item, i, at)) };
+  return { file, source: text, policyFile, policy, cases: definition.cases.map((item, i) => toCase(definition, item, i, at)) };
 }
 
 /**

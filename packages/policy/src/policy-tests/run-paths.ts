@@ -1,5 +1,6 @@
 // A whole `handrail test` run: find the test files, load each policy once, run every case,
 // measure coverage per policy over all its test files.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Decision } from '../decision.js';
 import { ConfigurationError, PolicyError } from '../errors.js';
@@ -7,7 +8,7 @@ import type { Policy } from '../policy.js';
 import { measureCoverage, type PolicyCoverage } from './coverage.js';
 import { findPolicyTests } from './discover.js';
 import { PolicyTestError } from './errors.js';
-import { cachedPolicyLoader, loadPolicyTestFile } from './load.js';
+import { cachedPolicyLoader, loadPolicyTestFile, policyPathOf } from './load.js';
 import { runPolicyTestSuite, type RunPolicyTestOptions, type SuiteResult } from './run.js';
 
 /** A file that could not be used: a bad test file, a policy that does not compile. */
@@ -51,6 +52,16 @@ function failureOf(file: string, error: unknown): LoadFailure {
   throw error;
 }
 
+/** The policy a test file tests, read as best it can be from a file that failed to load. */
+function policyNamedBy(file: string): string | undefined {
+  try {
+    const data = JSON.parse(readFileSync(file, 'utf8')) as { policy?: unknown };
+    return policyPathOf(file, typeof data?.policy === 'string' ? data.policy : undefined);
+  } catch {
+    return policyPathOf(file, undefined);
+  }
+}
+
 /**
  * Finds and runs the policy tests under `paths` (files or directories, searched recursively).
  * Throws a ConfigurationError only for a path that does not exist or is not a policy or a test file;
@@ -75,6 +86,9 @@ export async function runPolicyTests(paths: readonly string[], options: RunPolic
       suites.push(await runPolicyTestSuite(suite, options));
     } catch (error) {
       failures.push(failureOf(file, error));
+      // The policy has tests, even if they cannot run: it is not reported as untested.
+      const named = policyNamedBy(file);
+      if (named !== undefined) tested.add(resolve(named));
     }
   }
   const untested = found.policies.filter((file) => !tested.has(resolve(file)));

@@ -55,7 +55,7 @@ async function runCase(suite: PolicyTestSuite, item: PolicyTestCase, options: Ru
   const steps: StepResult[] = [];
   let counters: LoopCounters = { ...item.start };
   let problem: string | undefined;
-  const decideOptions = { explain: 'all' as const, engine: options.engine ?? 'fast', facts: suite.facts, humanAvailable: item.humanAvailable };
+  const decideOptions = { explain: 'all' as const, engine: options.engine ?? 'fast', facts: item.facts, humanAvailable: item.humanAvailable };
   for (const [index, step] of item.steps.entries()) {
     let turn = step.turn;
     if (item.kind === 'conversation') {
