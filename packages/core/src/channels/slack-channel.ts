@@ -198,7 +198,7 @@ export class SlackChannel implements ApprovalChannel {
     if (payload?.type !== 'block_actions' || !action || typeof action.value !== 'string') return sendJson(response, 400, { error: 'not a click on an Approve or Reject button' });
     const id = action.value;
     const by = payload.user?.username ?? payload.user?.name ?? payload.user?.id;
-    const answer = completeAnswer(action.action_id === slackApproveAction ? { kind: 'approve', ...(by ? { by } : {}) } : { kind: 'reject', message: `rejected in Slack${by ? ` by ${by}` : ''}`, ...(by ? { by } : {}) });
+    const answer = completeAnswer(action.action_id === slackApproveAction ? { kind: 'approve', ...(by ? { by } : {}) } : { kind: 'reject', message: 'rejected in Slack', ...(by ? { by } : {}) });
     const outcome = this.approvals.answer(id, answer);
     sendOutcome(response, id, outcome);
     // Slack wants its answer within 3 seconds: the message is updated after it.
