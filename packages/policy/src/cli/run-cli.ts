@@ -7,9 +7,11 @@ import { compile } from './commands/compile.js';
 import { explain } from './commands/explain.js';
 import { test } from './commands/test.js';
 import { audit } from './commands/audit.js';
+import { fmt } from './commands/fmt.js';
+import { replay } from './commands/replay.js';
 
 /** Every command, in the order `handrail help` lists them. A new command is one more entry. */
-export const commands: readonly Command[] = [check, compile, explain, audit, test];
+export const commands: readonly Command[] = [check, compile, explain, audit, test, fmt, replay];
 
 const helpFlags = new Set(['--help', '-h']);
 

@@ -1,0 +1,58 @@
+// The header and each statement. A rule is always three lines or more:
+//   rule NAME [priority N]:
+//     when CONDITION
+//     then ACTION [and reset COUNTER]
+import type * as ast from '../ast.js';
+import type { PrintContext } from './context.js';
+import { concat, endColumn, mark, onNewLine, text, type Fragment } from './layout.js';
+import { printAction } from './print-action.js';
+import { printCondition } from './print-condition.js';
+
+const body = 2;
+const continuation = 4;
+
+export function printHeader(ctx: PrintContext, node: ast.Policy): Fragment {
+  const version = node.version ? ` version ${ctx.source.token(node.version.span)}` : '';
+  return mark(text(`policy ${node.name.name}${version}`), ctx.anchors.of(node));
+}
+
+function printRule(ctx: PrintContext, node: ast.Rule): Fragment {
+  const priority = node.priority ? ` priority ${ctx.source.token(node.priority.span)}` : '';
+  const header = mark(text(`rule ${node.name.name}${priority}:`), ctx.anchors.of(node.name));
+  const when = onNewLine(body, concat(text('when '), printCondition(ctx, node.when, body + 'when '.length, continuation)));
+  let then = onNewLine(body, concat(text('then '), printAction(ctx, node.then, body + 'then '.length, continuation)));
+  const resets = node.resets.map((reset) => mark(text(`and reset ${reset.name}`), ctx.anchors.of(reset)));
+  if (resets.length) {
+    const inline = resets.map((r) => ` ${r[0]!.text}`).join('');
+    const commented = (ctx.anchors.of(node.then)?.trailing.length ?? 0) > 0 || node.resets.some((r) => {
+      const anchor = ctx.anchors.of(r);
+      return anchor !== undefined && (anchor.leading.length > 0 || anchor.trailing.length > 0);
+    });
+    // `then` and its resets share a line when they fit on it; else each reset has a line.
+    if (!commented && then.length === 2 && endColumn(then, 0) + inline.length <= ctx.width) then = concat(then, ...resets.map((r) => concat(text(' '), r)));
+    else then = concat(then, ...resets.map((r) => onNewLine(body, r)));
+  }
+  return concat(header, when, then);
+}
+
+export function printStatement(ctx: PrintContext, node: ast.Statement): Fragment {
+  let out: Fragment;
+  switch (node.kind) {
+    case 'mode':
+      out = text(`mode ${node.preset.name}`);
+      break;
+    case 'max':
+      out = text(`max ${node.counter.name} ${ctx.source.token(node.value.span)}`);
+      break;
+    case 'fact':
+      out = text(`fact ${node.name.name}: ${node.type.name}`);
+      break;
+    case 'default':
+      out = concat(text('default '), printAction(ctx, node.action, 'default '.length, body));
+      break;
+    case 'rule':
+      out = printRule(ctx, node);
+      break;
+  }
+  return mark(out, ctx.anchors.of(node));
+}

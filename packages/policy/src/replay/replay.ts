@@ -1,0 +1,223 @@
+// Running a policy over recorded turns, one line at a time, keeping only counts and capped
+// samples, so a transcript of millions of lines is replayed in the memory of a few.
+import { decideSync } from '../decide.js';
+import type { Decision } from '../decision.js';
+import type { Policy } from '../policy.js';
+import type { Turn } from '../turn.js';
+import { readTranscriptLine, type TranscriptFormat } from './transcript.js';
+
+export interface ReplayOptions {
+  /** A second policy (usually the one in use): every turn it decides differently is listed. */
+  against?: Policy;
+  /** Values of custom facts the policies declare, for turns that do not carry them in `facts`. */
+  facts?: Readonly<Record<string, unknown>>;
+  /** How many differences to list; all are counted. 1,000 by default. */
+  maxDifferences?: number;
+  /** How many bad lines, and failed decisions, to list; all are counted. 100 by default. */
+  maxSamples?: number;
+}
+
+/** Which policy decided: as in a Decision, plus the file it was loaded from. */
+export interface ReplayPolicy {
+  name: string;
+  version?: string;
+  hash: string;
+  file?: string;
+}
+
+/** A decision without its explanation and policy: what the host would have done. */
+export type DecisionOutcome = Decision extends infer D ? (D extends Decision ? Omit<D, 'explanation' | 'policy'> : never) : never;
+
+/** Where a turn is in the transcript: its line, and its place among the turns of that line when there are several. */
+export interface TurnPlace {
+  line: number;
+  /** From 1; only for lines that hold several turns (a chat result). */
+  item?: number;
+}
+
+export interface FailedDecision extends TurnPlace {
+  code: string;
+  message: string;
+}
+
+/** Counts of one policy's decisions over the transcript. */
+export interface DecisionCounts {
+  /** Decisions by action, failed ones excepted: continue + escalate + stop + failed = turns. */
+  actions: { continue: number; escalate: number; stop: number };
+  /** Decisions by deciding rule, `(default)` when no rule fired; failed ones excepted. */
+  rules: Record<string, number>;
+  /** Decisions that failed closed (a bad turn, a missing custom fact, …), by error code, with the first few. */
+  failed: { count: number; codes: Record<string, number>; first: FailedDecision[] };
+}
+
+export interface ReplayDifference extends TurnPlace {
+  old: DecisionOutcome;
+  new: DecisionOutcome;
+}
+
+/**
+ * What a replay found. Plain JSON (`handrail replay --json` prints it).
+ *
+ * @example
+ * const report = await replayFile(policy, 'runs.jsonl', { against: oldPolicy });
+ * console.log(report.decisions.actions.escalate, report.differences?.count);
+ */
+export interface ReplayReport {
+  policy: ReplayPolicy;
+  against?: ReplayPolicy;
+  /** Lines read, blank ones included. */
+  lines: number;
+  blankLines: number;
+  /** Turns decided (a chat-result line holds several). */
+  turns: number;
+  /** Turns by the shape of the line they came from. */
+  formats: Record<TranscriptFormat, number>;
+  /** Valid lines that hold no turn (events other than `decision-made`, records without a turn), by `type`. */
+  skipped: { count: number; types: Record<string, number> };
+  /** Lines that are not JSON objects (or whose `turn` is not one), with the first few. */
+  badLines: { count: number; first: Array<{ line: number; message: string }> };
+  decisions: DecisionCounts;
+  /** The `against` policy's decisions over the same turns. */
+  againstDecisions?: DecisionCounts;
+  /** Turns on which the two policies decided differently (action, rule, reason or terms). */
+  differences?: { count: number; first: ReplayDifference[] };
+}
+
+/** Distinct `type`s of skipped lines kept apart; more are counted under `(other)`. */
+const maxSkippedTypes = 20;
+
+function identity(policy: Policy): ReplayPolicy {
+  return { name: policy.name, ...(policy.version !== undefined ? { version: policy.version } : {}), hash: policy.hash, ...(policy.file !== undefined ? { file: policy.file } : {}) };
+}
+
+/** A record keyed by names from the data (a rule named `constructor`, a `type` of `__proto__`): no prototype. */
+function tally(): Record<string, number> {
+  return Object.create(null) as Record<string, number>;
+}
+
+function emptyCounts(): DecisionCounts {
+  return { actions: { continue: 0, escalate: 0, stop: 0 }, rules: tally(), failed: { count: 0, codes: tally(), first: [] } };
+}
+
+function increment(record: Record<string, number>, key: string): void {
+  record[key] = (record[key] ?? 0) + 1;
+}
+
+function outcome(decision: Decision): DecisionOutcome {
+  const { explanation: _explanation, policy: _policy, ...rest } = decision;
+  return rest as DecisionOutcome;
+}
+
+/** Whether two decisions tell the host to do the same. Failures compare by code: their messages name the policy. */
+function same(a: Decision, b: Decision): boolean {
+  if (a.error || b.error) return a.action === b.action && a.error?.code === b.error?.code;
+  return JSON.stringify(outcome(a)) === JSON.stringify(outcome(b));
+}
+
+/**
+ * A replay fed one line at a time: `line(text)` for each line of a transcript, in order, then
+ * `report()`. Memory stays bounded whatever the number of lines.
+ *
+ * @example
+ * const replay = createReplay(policy);
+ * for (const text of lines) replay.line(text);
+ * console.log(replay.report().decisions.actions);
+ */
+export function createReplay(policy: Policy, options: ReplayOptions = {}) {
+  const maxDifferences = options.maxDifferences ?? 1000;
+  const maxSamples = options.maxSamples ?? 100;
+  const decideOptions = options.facts ? { facts: options.facts } : {};
+  const { against } = options;
+  const report: ReplayReport = {
+    policy: identity(policy),
+    ...(against ? { against: identity(against) } : {}),
+    lines: 0,
+    blankLines: 0,
+    turns: 0,
+    formats: { turn: 0, message: 0, record: 0, 'chat-result': 0 },
+    skipped: { count: 0, types: tally() },
+    badLines: { count: 0, first: [] },
+    decisions: emptyCounts(),
+    ...(against ? { againstDecisions: emptyCounts(), differences: { count: 0, first: [] } } : {}),
+  };
+
+  const decideOn = (subject: Policy, turn: Turn): Decision => {
+    try {
+      return decideSync(subject, turn, decideOptions);
+    } catch (error) {
+      // Only a host's mistake throws (an asynchronous fact); none can come from a transcript.
+      const message = error instanceof Error ? error.message : String(error);
+      return { action: 'escalate', rule: null, reason: `could not decide: ${message}`, onNoInput: 'stop', reset: [], explanation: [], policy: identity(subject), error: { code: 'EVALUATION_FAILED', message } };
+    }
+  };
+
+  const count = (counts: DecisionCounts, decision: Decision, place: TurnPlace): void => {
+    if (decision.error) {
+      counts.failed.count++;
+      increment(counts.failed.codes, decision.error.code);
+      if (counts.failed.first.length < maxSamples) counts.failed.first.push({ ...place, code: decision.error.code, message: decision.error.message });
+      return;
+    }
+    counts.actions[decision.action]++;
+    increment(counts.rules, decision.rule ?? '(default)');
+  };
+
+  const turn = (value: Turn, place: TurnPlace): void => {
+    report.turns++;
+    const decision = decideOn(policy, value);
+    count(report.decisions, decision, place);
+    if (!against) return;
+    const old = decideOn(against, value);
+    count(report.againstDecisions!, old, place);
+    if (same(old, decision)) return;
+    const differences = report.differences!;
+    differences.count++;
+    if (differences.first.length < maxDifferences) differences.first.push({ ...place, old: outcome(old), new: outcome(decision) });
+  };
+
+  return {
+    /** Reads and decides one line; `text` without its line break. */
+    line(text: string): void {
+      const number = ++report.lines;
+      if (number === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      if (text.trim() === '') {
+        report.blankLines++;
+        return;
+      }
+      const read = readTranscriptLine(text);
+      if (read.kind === 'bad') {
+        report.badLines.count++;
+        if (report.badLines.first.length < maxSamples) report.badLines.first.push({ line: number, message: read.message });
+        return;
+      }
+      if (read.kind === 'skipped') {
+        report.skipped.count++;
+        const types = report.skipped.types;
+        const known = read.type in types || Object.keys(types).length < maxSkippedTypes;
+        increment(types, known ? read.type : '(other)');
+        return;
+      }
+      report.formats[read.format] += read.turns.length;
+      if (read.turns.length === 1) turn(read.turns[0]!, { line: number });
+      else read.turns.forEach((value, i) => turn(value, { line: number, item: i + 1 }));
+    },
+    /** The report so far (a live object: take it once the lines are done). */
+    report(): ReplayReport {
+      return report;
+    },
+  };
+}
+
+export type Replay = ReturnType<typeof createReplay>;
+
+/**
+ * Replays lines from any source: an array, a generator, a stream of lines.
+ *
+ * @example
+ * const report = await replayLines(policy, ['{"content":"NEEDS_REVIEW"}', '{"content":"hello"}']);
+ */
+export async function replayLines(policy: Policy, lines: Iterable<string> | AsyncIterable<string>, options: ReplayOptions = {}): Promise<ReplayReport> {
+  const replay = createReplay(policy, options);
+  for await (const text of lines) replay.line(text);
+  return replay.report();
+}
