@@ -8,6 +8,9 @@ export type { HumanInputMode, HumanReplyHost, HumanReplyOutcome } from './agents
 export { formatReceivedMessage, separator } from './agents/print-message.js';
 export type { ToolFunction } from './agents/tool-calls.js';
 export { UserProxyAgent, userProxyDescriptions } from './agents/user-proxy-agent.js';
+export { answerAuditEntry, decisionAuditEntry } from './audit/audit-entries.js';
+export type { AuditContext } from './audit/audit-entries.js';
+export { AuditLog } from './audit/audit-log.js';
 export { answerKinds, answerText, completeAnswer, parseApprovalAnswer, sameAnswer, timeoutAnswer } from './channels/answers.js';
 export type { AnswerKind, ApprovalAnswerInput } from './channels/answers.js';
 export type { ApprovalAnswer, ApprovalChannel, ApprovalRequest, ApprovalTool } from './channels/approval.js';
@@ -48,6 +51,27 @@ export { WebhookChannel } from './channels/webhook-channel.js';
 export type { WebhookAnswer, WebhookChannelOptions, WebhookQuestion } from './channels/webhook-channel.js';
 export { CodeExecutionError, executeCodeBlock, inferLanguage, languageOf } from './code/execute.js';
 export type { CodeExecutionConfig, CodeResult } from './code/execute.js';
+export { answerApproval } from './durable/answer-approval.js';
+export { DurableRun } from './durable/durable-run.js';
+export type {
+  ApprovalRequestInput,
+  AwaitApprovalOptions,
+  DurableRunOptions,
+  DurableRunStatus,
+  InterruptedStep,
+  RunDecideOptions,
+  StepOptions,
+  StepResolution,
+} from './durable/durable-run.js';
+export { DurableRunError } from './durable/durable-run-error.js';
+export type { DurableRunErrorCode } from './durable/durable-run-error.js';
+export { FileRunStore } from './durable/file-run-store.js';
+export type { FileRunStoreOptions } from './durable/file-run-store.js';
+export { journalFormat } from './durable/journal-record.js';
+export type { JournalEntry, JournalRecord, RecordedError, SerializedRun, StepKind } from './durable/journal-record.js';
+export { DamagedFileError } from './durable/json-lines-file.js';
+export { MemoryRunStore } from './durable/memory-run-store.js';
+export type { RunJournal, RunStore, StoredAnswer } from './durable/run-store.js';
 export { EventEmitter } from './events.js';
 export type { AutoReplySource, ChatEnd, EndCause, EventListener, HandrailEvent } from './events.js';
 export { GroupChat, selectSpeakerMessageTemplate, selectSpeakerPromptTemplate } from './group/group-chat.js';

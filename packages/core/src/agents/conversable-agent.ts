@@ -2,11 +2,14 @@
 // auto-replies per sender, the policy check before each reply, then the auto-reply chain
 // (policy's fixed reply → tool calls → code blocks → model → defaultAutoReply).
 import { randomUUID } from 'node:crypto';
-import { ConfigurationError, findCodeBlocks, presetPolicy, type DecideOptions, type FactProvider, type Policy } from '@handrail/policy';
+import { ConfigurationError, findCodeBlocks, presetPolicy, type DecideOptions, type Decision, type FactProvider, type Policy } from '@handrail/policy';
+import type { AuditLog } from '../audit/audit-log.js';
 import { answerText } from '../channels/answers.js';
 import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest } from '../channels/approval.js';
 import { askWithTimeout } from '../channels/timeout.js';
 import { CodeExecutionError, executeCodeBlock, languageOf, type CodeExecutionConfig } from '../code/execute.js';
+import { askInRun, chatRun, decideInRun, nextApproval, stepInRun } from '../durable/agent-run.js';
+import type { DurableRun } from '../durable/durable-run.js';
 import { EventEmitter, type AutoReplySource, type ChatEnd, type EventListener, type HandrailEvent } from '../events.js';
 import type { GetHumanInput } from '../io/callback-io.js';
 import { getDefaultIO, type HumanIO, type InputOptions } from '../io/io.js';
@@ -86,6 +89,14 @@ export interface InitiateChatOptions {
   clearHistory?: boolean;
   /** Deliver without printing. */
   silent?: boolean;
+  /**
+   * Runs the chat as this durable run: model replies, decisions, questions, answers, tool calls
+   * and code runs are journaled, and a restored run replays them (see docs/durability.md).
+   * Two-agent chats only.
+   */
+  durable?: DurableRun;
+  /** Audits every decision and answer of the chat; with `durable`, give the log to the run instead. */
+  audit?: AuditLog;
 }
 
 /**
@@ -146,6 +157,7 @@ export class ConversableAgent implements Agent {
   readonly #approvalChannel: ApprovalChannel | undefined;
   readonly #runId: string | undefined;
   readonly #runIds = new Map<Agent, string>();
+  #run: DurableRun | undefined;
   readonly #facts: Record<string, FactProvider> | undefined;
   readonly #decideOptions: Omit<DecideOptions, 'facts' | 'humanAvailable'>;
   readonly #host: HumanReplyHost;
@@ -401,6 +413,12 @@ export class ConversableAgent implements Agent {
       events.push(event);
     };
     const stop = [this.on(collect), recipient.on?.(collect)];
+    const { run, finish } = options.durable || options.audit ? await chatRun(options, recipient) : { run: undefined, finish: undefined };
+    const previousRuns = [this.#run, recipient instanceof ConversableAgent ? recipient.#run : undefined];
+    if (run) {
+      this.#run = run;
+      if (recipient instanceof ConversableAgent) recipient.#run = run;
+    }
     const usageBefore = [{ ...this.usage }, recipient instanceof ConversableAgent ? { ...recipient.usage } : emptyUsage()];
     try {
       let end: ChatEnd | undefined;
@@ -446,6 +464,11 @@ export class ConversableAgent implements Agent {
       };
     } finally {
       for (const off of stop) off?.();
+      if (run) {
+        this.#run = previousRuns[0];
+        if (recipient instanceof ConversableAgent) recipient.#run = previousRuns[1];
+        await finish?.();
+      }
     }
   }
 
@@ -489,6 +512,8 @@ export class ConversableAgent implements Agent {
    */
   protected async askApproval(request: ApprovalRequest, channel: ApprovalChannel, options: { sender: Agent; timeoutMs?: number; channel: string }): Promise<ApprovalAnswer> {
     const sender = options.sender.name;
+    const durable = this.#run && nextApproval(this.#run, this.name, request);
+    if (durable) request = durable.request;
     this.emit({
       type: 'human-input-requested',
       agent: this.name,
@@ -498,7 +523,9 @@ export class ConversableAgent implements Agent {
       channel: options.channel,
       approvalId: request.id,
     });
-    const answer = await askWithTimeout(channel, request, options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
+    const answer = durable
+      ? await this.#run!.awaitApproval(request, { key: durable.key, channel })
+      : await askWithTimeout(channel, request, options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
     this.emit({
       type: 'human-input-received',
       agent: this.name,
@@ -515,7 +542,7 @@ export class ConversableAgent implements Agent {
   }
 
   /** Asks a person through `getHumanInput`, with the events and the time limit around it. */
-  protected async askHuman(prompt: string, options: { sender: Agent | null; timeoutMs?: number; channel?: string }): Promise<{ answer: string; timedOut: boolean }> {
+  protected async askHuman(prompt: string, options: { sender: Agent | null; timeoutMs?: number; channel?: string; decision?: Decision }): Promise<{ answer: string; timedOut: boolean }> {
     const sender = options.sender?.name ?? null;
     this.emit({
       type: 'human-input-requested',
@@ -525,6 +552,15 @@ export class ConversableAgent implements Agent {
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.channel !== undefined ? { channel: options.channel } : {}),
     });
+    if (this.#run) {
+      // In a durable run the question is an approval of the run; the io answers it, or the store.
+      const channel = options.channel !== undefined ? { channel: options.channel } : {};
+      const limits = { ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}), ...(options.decision ? { decision: options.decision } : {}) };
+      const input = async (signal: AbortSignal) => String((await this.getHumanInput(prompt, { signal, ...channel })) ?? '');
+      const { answer, timedOut } = await askInRun(this.#run, { agent: this.name, sender, prompt, policy: this.policy, ...channel, ...limits }, input);
+      this.emit({ type: 'human-input-received', agent: this.name, sender, prompt, answer, timedOut });
+      return { answer, timedOut };
+    }
     const controller = new AbortController();
     const asked = Promise.resolve(this.getHumanInput(prompt, { signal: controller.signal, ...(options.channel !== undefined ? { channel: options.channel } : {}) }));
     let timedOut = false;
@@ -556,7 +592,7 @@ export class ConversableAgent implements Agent {
     for (const call of message.tool_calls ?? []) {
       this.print(`>>>>>>>> EXECUTING FUNCTION ${call.function.name}...`);
       const args = Object.hasOwn(edited, call.id) ? edited[call.id]! : call.function.arguments;
-      const { content, ok } = await executeToolCall(this.#functions, call.function.name, args);
+      const { content, ok } = await stepInRun(this.#run, `tool:${call.id}`, 'tool', () => executeToolCall(this.#functions, call.function.name, args));
       this.emit({ type: 'tool-executed', agent: this.name, name: call.function.name, callId: call.id, arguments: args, result: content, ok });
       responses.push({ role: 'tool', tool_call_id: call.id, content });
     }
@@ -584,7 +620,7 @@ export class ConversableAgent implements Agent {
         this.print(`>>>>>>>> EXECUTING CODE BLOCK ${index} (inferred language is ${language})...`);
         let result;
         try {
-          result = await executeCodeBlock(block, config);
+          result = await stepInRun(this.#run, `code:${this.name}`, 'code', () => executeCodeBlock(block, config));
         } catch (error) {
           if (error instanceof CodeExecutionError) throw error;
           throw new CodeExecutionError(`agent ${this.name} could not run a ${language} block: ${(error as Error).message}`, { cause: error });
@@ -601,7 +637,8 @@ export class ConversableAgent implements Agent {
 
   async #askModel(history: readonly Message[]): Promise<Message | undefined> {
     const system: Message[] = this.systemMessage ? [{ role: 'system', content: this.systemMessage }] : [];
-    const response = await this.model!.complete({ messages: toModelMessages([...system, ...history]), ...(this.tools.length ? { tools: this.tools } : {}) });
+    const request = { messages: toModelMessages([...system, ...history]), ...(this.tools.length ? { tools: this.tools } : {}) };
+    const response = await stepInRun(this.#run, `model:${this.name}`, 'model', () => this.model!.complete(request));
     if (response.usage) {
       this.usage.promptTokens += response.usage.promptTokens;
       this.usage.completionTokens += response.usage.completionTokens;
@@ -653,7 +690,9 @@ export class ConversableAgent implements Agent {
         return isApprovalChannel(channel) ? channel : undefined;
       },
       askApproval: (request, channel, options) => agent.askApproval(request, channel, options),
+      decide: (turn, options, sender) => decideInRun(agent.#run, agent.policy, turn, options, agent.name, sender.name),
       runId: (sender) => {
+        if (agent.#run) return agent.#run.runId;
         if (agent.#runId !== undefined) return agent.#runId;
         let id = agent.#runIds.get(sender);
         if (!id) agent.#runIds.set(sender, (id = randomUUID()));

@@ -35,7 +35,10 @@ export interface HumanReplyHost {
   tokens(sender: Agent): { prompt: number; completion: number; total: number };
   /** Whether the message's author (the sender, or the group member it relays) is a model: its role is then `assistant`. */
   authorIsModel(sender: Agent, message: Message): boolean;
-  askHuman(prompt: string, options: { sender: Agent | null; timeoutMs?: number; channel?: string }): Promise<{ answer: string; timedOut: boolean }>;
+  /** `decision` is the escalation that asks, when one does. */
+  askHuman(prompt: string, options: { sender: Agent | null; timeoutMs?: number; channel?: string; decision?: Decision }): Promise<{ answer: string; timedOut: boolean }>;
+  /** Decides the turn instead of `decide(policy, turn, options)`: a durable run journals and audits the decision. */
+  decide?(turn: Turn, options: DecideOptions, sender: Agent): Promise<Decision>;
   /**
    * The approval channel an escalation goes to: the one named by the decision, else the agent's
    * default; undefined to ask through `askHuman` (the io path).
@@ -168,11 +171,12 @@ function ended(host: HumanReplyHost, sender: Agent, cause: ChatEnd['cause'], rea
  */
 export async function checkHumanReply(host: HumanReplyHost, message: Message, sender: Agent, step: number): Promise<HumanReplyOutcome> {
   const turn = turnOf(host, message, sender, step);
-  const decision = await decide(host.policy, turn, {
+  const options: DecideOptions = {
     ...host.decideOptions,
     ...(host.facts ? { facts: host.facts } : {}),
     humanAvailable: host.humanInputMode !== 'NEVER',
-  });
+  };
+  const decision = host.decide ? await host.decide(turn, options, sender) : await decide(host.policy, turn, options);
   host.emit({ type: 'decision-made', agent: host.name, sender: sender.name, ...(message.name && message.name !== sender.name ? { author: message.name } : {}), decision, turn });
   if (decision.reset.includes('auto_replies')) host.setAutoReplies(sender, 0);
 
@@ -218,6 +222,7 @@ export async function checkHumanReply(host: HumanReplyHost, message: Message, se
       sender,
       ...(decision.timeoutMs !== undefined ? { timeoutMs: decision.timeoutMs } : {}),
       ...(decision.channel !== undefined ? { channel: decision.channel } : {}),
+      decision,
     });
     if (answer === 'exit') return ended(host, sender, 'exit', 'the person typed exit', decision.rule);
     if (answer !== '') {

@@ -16,6 +16,8 @@ export interface AuditAnswer {
   text?: string;
   message?: string;
   args?: unknown;
+  /** The tool call an edit changes. */
+  callId?: string;
 }
 
 interface AuditRecordBase {

@@ -1,0 +1,105 @@
+// How the bundled agents take part in a durable run: model replies, tool calls and code runs
+// are steps; decisions are journaled and audited; questions to people are durable approvals.
+// Outside a run each helper simply does the thing.
+import { randomUUID } from 'node:crypto';
+import { ConfigurationError, decide, type DecideOptions, type Decision, type Policy, type Turn } from '@handrail/policy';
+import type { Agent } from '../agents/agent.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest } from '../channels/approval.js';
+import { DurableRun } from './durable-run.js';
+import type { StepKind } from './journal-record.js';
+import { MemoryRunStore } from './memory-run-store.js';
+
+/**
+ * Runs `fn` as the next step `prefix#N` of `run`, or just runs it outside a run. Model calls
+ * are idempotent (asked again after a crash); tool calls and code runs are not.
+ */
+export function stepInRun<T>(run: DurableRun | undefined, prefix: string, kind: StepKind, fn: () => Promise<T>): Promise<T> {
+  if (!run) return fn();
+  return run.step(run.nextKey(prefix), fn, { kind, idempotent: kind === 'model' });
+}
+
+/** Decides with the policy; in a run, journaled and audited. */
+export function decideInRun(run: DurableRun | undefined, policy: Policy, turn: Turn, options: DecideOptions, agent: string, sender: string): Promise<Decision> {
+  if (!run) return decide(policy, turn, options);
+  return run.decide(policy, turn, { ...options, key: run.nextKey(`decision:${agent}`), agent, sender });
+}
+
+/**
+ * The key of an agent's next approval in the run, and its request: the recorded one when the
+ * run replays it (same id as when it was first asked), else the new one.
+ */
+export function nextApproval(run: DurableRun, agent: string, request: ApprovalRequest): { key: string; request: ApprovalRequest } {
+  const key = run.nextKey(`approval:${agent}`);
+  return { key, request: run.recordedRequest(key) ?? request };
+}
+
+/**
+ * A typed answer, as the io path reads it: a reply is its text; given through the store, reject
+ * is `exit`, approve is Enter (no input: the escalation's `else` applies), an edit is its
+ * arguments as JSON; a timeout is no input.
+ */
+export function typedAnswer(answer: ApprovalAnswer): { answer: string; timedOut: boolean } {
+  switch (answer.kind) {
+    case 'reply':
+      return { answer: answer.text, timedOut: false };
+    case 'reject':
+      return { answer: 'exit', timedOut: false };
+    case 'edit':
+      return { answer: JSON.stringify(answer.args), timedOut: false };
+    case 'approve':
+      return { answer: '', timedOut: false };
+    case 'timeout':
+      return { answer: '', timedOut: true };
+  }
+}
+
+/**
+ * Asks a typed question (the io path) as a durable approval of the run: the io is the channel,
+ * its text the reply; an answer may also come through the store.
+ */
+export async function askInRun(
+  run: DurableRun,
+  question: { agent: string; sender: string | null; prompt: string; timeoutMs?: number; channel?: string; policy: Policy; decision?: Decision },
+  input: (signal: AbortSignal) => Promise<string>,
+): Promise<{ answer: string; timedOut: boolean }> {
+  const { decision, policy } = question;
+  const escalation = decision?.action === 'escalate' ? decision : undefined;
+  const io: ApprovalChannel = {
+    name: question.channel ?? 'io',
+    ask: async (_request, { signal }) => ({ kind: 'reply', text: await input(signal), at: new Date().toISOString() }),
+  };
+  const answer = await run.awaitApproval(
+    {
+      agent: question.agent,
+      ...(question.sender !== null ? { sender: question.sender } : {}),
+      prompt: question.prompt,
+      decision: {
+        rule: decision?.rule ?? null,
+        reason: decision?.reason ?? 'a question to a person',
+        onNoInput: escalation?.onNoInput ?? 'reply',
+        policy: decision ? { ...decision.policy } : { name: policy.name, ...(policy.version !== undefined ? { version: policy.version } : {}), hash: policy.hash },
+        ...(question.channel !== undefined ? { channel: question.channel } : {}),
+        ...(question.timeoutMs !== undefined ? { timeoutMs: question.timeoutMs } : {}),
+      },
+    },
+    { channel: io, key: run.nextKey(`ask:${question.agent}`) },
+  );
+  return typedAnswer(answer);
+}
+
+/**
+ * The run a chat takes part in: the one given, or, for a chat that is only audited, a run in
+ * memory writing to the audit log (finished with the chat).
+ */
+export async function chatRun(options: { durable?: DurableRun; audit?: AuditLog }, recipient: Agent): Promise<{ run: DurableRun | undefined; finish: () => Promise<void> }> {
+  const { durable, audit } = options;
+  if (!durable && !audit) return { run: undefined, finish: async () => undefined };
+  if ('groupChat' in recipient) throw new ConfigurationError(`durable and audited chats are two-agent chats for now; ${recipient.name} runs a group chat`);
+  if (durable) {
+    if (audit && durable.audit !== audit) throw new ConfigurationError('a durable chat audits to its run\'s log: give the audit log to DurableRun.open, not to initiateChat');
+    return { run: durable, finish: async () => undefined };
+  }
+  const run = await DurableRun.open(new MemoryRunStore(), randomUUID(), { audit: audit! });
+  return { run, finish: () => run.finish() };
+}
