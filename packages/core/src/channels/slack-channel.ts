@@ -114,6 +114,7 @@ export class SlackChannel implements ApprovalChannel {
   readonly #secrets: string[];
   readonly #replays: ReplayGuard;
   #servers: Listening[] = [];
+  readonly #updating = new Set<Promise<void>>();
 
   constructor(options: SlackChannelOptions) {
     if (!options?.webhookUrl) throw new ConfigurationError('a Slack channel needs the incoming webhook URL its questions are posted to');
@@ -167,8 +168,9 @@ export class SlackChannel implements ApprovalChannel {
     return { ...server, interactionsUrl: `${server.url}${path}` };
   }
 
-  /** Stops the servers started by `listen`; open questions time out. */
+  /** Stops the servers started by `listen` once the message updates under way are sent; open questions time out. */
   async close(): Promise<void> {
+    await Promise.all(this.#updating);
     this.approvals.expireAll();
     await Promise.all(this.#servers.map((server) => server.close()));
     this.#servers = [];
@@ -202,7 +204,10 @@ export class SlackChannel implements ApprovalChannel {
     const outcome = this.approvals.answer(id, answer);
     sendOutcome(response, id, outcome);
     // Slack wants its answer within 3 seconds: the message is updated after it.
-    await this.#update(payload.response_url, outcome);
+    const updating = this.#update(payload.response_url, outcome);
+    this.#updating.add(updating);
+    await updating;
+    this.#updating.delete(updating);
   }
 
   async #update(responseUrl: string | undefined, outcome: AnswerOutcome): Promise<void> {
