@@ -2,6 +2,7 @@
 // conversation carries its counters, what coverage counts, how decisions are compared, and the
 // JUnit escaping.
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   PolicyTestError,
@@ -9,6 +10,7 @@ import {
   compilePolicy,
   decide,
   junitReport,
+  loadPolicyFile,
   measureCoverage,
   parsePolicyTests,
   runPolicyTestSuite,
@@ -251,5 +253,25 @@ describe('JUnit XML', () => {
   it('reports an empty run as an empty, valid document', () => {
     const run: PolicyTestRun = { engine: 'fast', suites: [], failures: [], untested: [], passed: 0, failed: 0, durationMs: 0 };
     expect(junitReport(run)).toBe('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="handrail test" tests="0" failures="0" errors="0" time="0.000">\n</testsuites>\n');
+  });
+});
+
+describe('docs/testing-policies.md', () => {
+  const doc = readFileSync(new URL('../../../docs/testing-policies.md', import.meta.url), 'utf8');
+  const blocks = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((match) => match[1]!);
+  const example = (name: string) => loadPolicyFile(fileURLToPath(new URL(`../../../examples/policies/${name}.policy`, import.meta.url)));
+
+  it('has a test file example that passes against the example invoices policy', async () => {
+    const text = blocks.find((block) => block.includes('"cases"'))!;
+    const result = await runPolicyTestSuite(parsePolicyTests(text, { policy: await example('invoices') }));
+    expect(result.cases.map((c) => [c.name, c.passed])).toEqual(result.cases.map((c) => [c.name, true]));
+    expect(result.cases).toHaveLength(4);
+  });
+
+  it('has a conversation example that passes against the example adaptive policy', async () => {
+    const text = blocks.find((block) => block.includes('"conversation"'))!;
+    const result = await runPolicyTestSuite(parsePolicyTests(`{ "cases": [${text}] }`, { policy: await example('adaptive') }));
+    expect(result.cases[0]!.passed).toBe(true);
+    expect(result.cases[0]!.steps).toHaveLength(8);
   });
 });
