@@ -1,7 +1,7 @@
 // Finding test files and policies under the paths given on the command line.
 import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { policyTestFileSuffix } from './format.js';
 
 export interface Found {
@@ -11,6 +11,17 @@ export interface Found {
   policies: string[];
   /** Paths that do not exist or are neither a policy, a test file nor a directory. */
   problems: string[];
+}
+
+/** Each file once, as first spelled, however the paths that found it were written. */
+function unique(files: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return files.filter((file) => {
+    const key = resolve(file);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** Directories never searched: dependencies and hidden folders (`.git`). */
@@ -55,7 +66,7 @@ export async function findPolicyTests(paths: readonly string[]): Promise<Found> 
       if (existsSync(beside)) found.testFiles.push(beside);
     } else found.problems.push(`${path}: not a policy (.policy) or a policy test file (${policyTestFileSuffix})`);
   }
-  found.testFiles = [...new Set(found.testFiles)];
-  found.policies = [...new Set(found.policies)];
+  found.testFiles = unique(found.testFiles);
+  found.policies = unique(found.policies);
   return found;
 }

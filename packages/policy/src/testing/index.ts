@@ -21,7 +21,13 @@ import type { Expectation } from '../policy-tests/format.js';
  */
 export type DecisionExpectation = Omit<Expectation, 'action'>;
 
-/** The matchers, as vitest's `Assertion` gains them. */
+/**
+ * The matchers, as vitest's `Assertion` gains them.
+ *
+ * @example
+ * expect(decideSync(policy, { content: 'All done. TERMINATE' })).toStop({ rule: 'done' });
+ * expect(await decide(policy, { content: 'hello' })).toContinue({ rule: null });
+ */
 export interface PolicyMatchers<R = unknown> {
   /** The decision is `continue`, and has every field given. */
   toContinue(expected?: DecisionExpectation): R;
