@@ -26,12 +26,11 @@ function policyLine(label: string, policy: ReplayPolicy): string {
   return `  ${label.padEnd(8)} ${policy.file !== undefined ? `${policy.file}  ` : ''}(${name}, ${policy.hash.slice(0, 19)}…)`;
 }
 
-/** Rows of a label and numbers, the numbers right-aligned in columns. */
+/** Rows of a label and numbers, the numbers right-aligned in columns under the header. */
 function table(header: string[], rows: Array<[string, ...number[]]>): string[] {
-  const cells = rows.map(([label, ...values]) => [label, ...values.map(number)]);
-  const widths = header.map((title, i) => Math.max(title.length, ...cells.map((row) => row[i]!.length)));
-  const render = (row: string[]) => row.map((cell, i) => (i === 0 ? `  ${cell.padEnd(widths[0]!)}` : cell.padStart(widths[i]! + 2))).join('').trimEnd();
-  return [render(header).slice(2), ...cells.map(render)];
+  const cells = [header, ...rows.map(([label, ...values]) => [`  ${label}`, ...values.map(number)])];
+  const widths = header.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
+  return cells.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[0]!) : cell.padStart(widths[i]! + 2))).join('').trimEnd());
 }
 
 function actionRows(counts: DecisionCounts[]): Array<[string, ...number[]]> {
