@@ -592,7 +592,7 @@ export class ConversableAgent implements Agent {
     for (const call of message.tool_calls ?? []) {
       this.print(`>>>>>>>> EXECUTING FUNCTION ${call.function.name}...`);
       const args = Object.hasOwn(edited, call.id) ? edited[call.id]! : call.function.arguments;
-      const { content, ok } = await stepInRun(this.#run, `tool:${call.id}`, 'tool', () => executeToolCall(this.#functions, call.function.name, args));
+      const { content, ok } = await stepInRun(this.#run, `tool:${call.id}`, 'tool', [call.function.name, args], () => executeToolCall(this.#functions, call.function.name, args));
       this.emit({ type: 'tool-executed', agent: this.name, name: call.function.name, callId: call.id, arguments: args, result: content, ok });
       responses.push({ role: 'tool', tool_call_id: call.id, content });
     }
@@ -620,7 +620,7 @@ export class ConversableAgent implements Agent {
         this.print(`>>>>>>>> EXECUTING CODE BLOCK ${index} (inferred language is ${language})...`);
         let result;
         try {
-          result = await stepInRun(this.#run, `code:${this.name}`, 'code', () => executeCodeBlock(block, config));
+          result = await stepInRun(this.#run, `code:${this.name}`, 'code', block, () => executeCodeBlock(block, config));
         } catch (error) {
           if (error instanceof CodeExecutionError) throw error;
           throw new CodeExecutionError(`agent ${this.name} could not run a ${language} block: ${(error as Error).message}`, { cause: error });
@@ -638,7 +638,7 @@ export class ConversableAgent implements Agent {
   async #askModel(history: readonly Message[]): Promise<Message | undefined> {
     const system: Message[] = this.systemMessage ? [{ role: 'system', content: this.systemMessage }] : [];
     const request = { messages: toModelMessages([...system, ...history]), ...(this.tools.length ? { tools: this.tools } : {}) };
-    const response = await stepInRun(this.#run, `model:${this.name}`, 'model', () => this.model!.complete(request));
+    const response = await stepInRun(this.#run, `model:${this.name}`, 'model', request, () => this.model!.complete(request));
     if (response.usage) {
       this.usage.promptTokens += response.usage.promptTokens;
       this.usage.completionTokens += response.usage.completionTokens;

@@ -12,11 +12,12 @@ import { MemoryRunStore } from './memory-run-store.js';
 
 /**
  * Runs `fn` as the next step `prefix#N` of `run`, or just runs it outside a run. Model calls
- * are idempotent (asked again after a crash); tool calls and code runs are not.
+ * are idempotent (asked again after a crash); tool calls and code runs are not. `input` is what
+ * the step is given, so that a replay on another path is refused rather than answered wrongly.
  */
-export function stepInRun<T>(run: DurableRun | undefined, prefix: string, kind: StepKind, fn: () => Promise<T>): Promise<T> {
+export function stepInRun<T>(run: DurableRun | undefined, prefix: string, kind: StepKind, input: unknown, fn: () => Promise<T>): Promise<T> {
   if (!run) return fn();
-  return run.step(run.nextKey(prefix), fn, { kind, idempotent: kind === 'model' });
+  return run.step(run.nextKey(prefix), fn, { kind, idempotent: kind === 'model', input });
 }
 
 /** Decides with the policy; in a run, journaled and audited. */

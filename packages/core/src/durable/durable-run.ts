@@ -2,7 +2,7 @@
 // used; restoring the run replays the journal (recorded results are reused, nothing runs
 // twice) up to where it stopped, then goes on. A question to a person is one such step: the
 // run can die while it waits, and another process restores it when the answer arrives.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { decide, type DecideOptions, type Decision, type Policy, type Turn } from '@handrail/policy';
 import { answerAuditEntry, decisionAuditEntry } from '../audit/audit-entries.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -49,6 +49,11 @@ export interface StepOptions {
   kind?: StepKind;
   /** Safe to run again when a crash interrupted it (default false). */
   idempotent?: boolean;
+  /**
+   * What the step is given (JSON): its hash is journaled, and a replay that gives something else
+   * is refused (`REPLAY_DIVERGED`) instead of returning a result recorded for other input.
+   */
+  input?: unknown;
 }
 
 /**
@@ -102,6 +107,11 @@ function toJson(value: unknown): unknown {
   return text === undefined ? undefined : JSON.parse(text);
 }
 
+function fingerprint(input: unknown): string | undefined {
+  const text = JSON.stringify(input);
+  return text === undefined ? undefined : `sha256:${createHash('sha256').update(text).digest('hex')}`;
+}
+
 function recordError(error: unknown): RecordedError {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
@@ -147,6 +157,7 @@ export class DurableRun {
   readonly #used = new Set<string>();
   readonly #counters = new Map<string, number>();
   #cursor = 0;
+  #nextSeq: number;
   #finished = false;
   #closed = false;
   #waiting = 0;
@@ -158,6 +169,7 @@ export class DurableRun {
     this.#audit = options.audit;
     this.#onInterrupted = options.onInterruptedStep;
     for (const record of journal.records) this.#absorb(record);
+    this.#nextSeq = this.#records.length + 1;
   }
 
   /**
@@ -271,7 +283,7 @@ export class DurableRun {
    * const receipt = await run.step('charge-card', () => charge(card, 250));
    */
   async step<T>(key: string, fn: () => T | Promise<T>, options: StepOptions = {}): Promise<T> {
-    const { value } = await this.#step(key, options.kind ?? 'step', options.idempotent ?? false, fn);
+    const { value } = await this.#step(key, options.kind ?? 'step', options.idempotent ?? false, fn, fingerprint(options.input));
     return value as T;
   }
 
@@ -391,9 +403,12 @@ export class DurableRun {
   }
 
   async #append(entry: JournalEntry): Promise<JournalRecord> {
-    const record = { seq: this.#records.length + 1, at: new Date().toISOString(), ...entry } as JournalRecord;
+    // Numbered now: steps running side by side append in call order, which is the file's order.
+    const record = { seq: this.#nextSeq++, at: new Date().toISOString(), ...entry } as JournalRecord;
     await this.#journal.append(record);
     this.#absorb(record);
+    // A step begun now is not one to replay.
+    if (record.type === 'step-started' || record.type === 'approval-requested') this.#cursor = this.#order.length;
     return record;
   }
 
@@ -422,9 +437,12 @@ export class DurableRun {
     return false;
   }
 
-  async #step(key: string, kind: StepKind, idempotent: boolean, fn: () => unknown): Promise<{ value: unknown; at: string }> {
+  async #step(key: string, kind: StepKind, idempotent: boolean, fn: () => unknown, input?: string): Promise<{ value: unknown; at: string }> {
     if (this.#claim(key, kind)) {
       const entry = this.#entries.get(key)!;
+      const recorded = (entry.started as Extract<JournalRecord, { type: 'step-started' }>).input;
+      if (recorded !== undefined && recorded !== input)
+        throw new DurableRunError('REPLAY_DIVERGED', `step "${key}" of run ${this.runId} is given other input than when it was recorded: the run took another path`, { step: key });
       const outcome = entry.outcome;
       if (outcome?.type === 'step-finished') return { value: structuredClone(outcome.result), at: outcome.at };
       if (outcome?.type === 'step-failed') throw rebuildError(outcome.error);
@@ -449,7 +467,7 @@ export class DurableRun {
       return this.#execute(key, fn);
     }
     this.#checkOpen();
-    await this.#append({ type: 'step-started', key, kind });
+    await this.#append({ type: 'step-started', key, kind, ...(input !== undefined ? { input } : {}) });
     return this.#execute(key, fn);
   }
 

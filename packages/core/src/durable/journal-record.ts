@@ -28,7 +28,8 @@ export type StepKind = 'step' | 'model' | 'tool' | 'code' | 'decision';
  */
 export type JournalRecord = { seq: number; at: string } & (
   | { type: 'run-started'; runId: string; format: string }
-  | { type: 'step-started'; key: string; kind: StepKind }
+  /** `input`: the sha256 of what the step was given, when the caller named it; a replay must give the same. */
+  | { type: 'step-started'; key: string; kind: StepKind; input?: string }
   | { type: 'step-finished'; key: string; result?: unknown }
   | { type: 'step-failed'; key: string; error: RecordedError }
   | { type: 'step-resolved'; key: string; resolution: 'retry' | { result: unknown } }
