@@ -1,4 +1,4 @@
-// The whole file: the header, then the settings (`mode` and `max`, then `fact`s, then `default`),
+// The whole file: the header, then the settings (`mode` then `max`, then `fact`s, then `default`),
 // then the rules in their order, a blank line between groups and between rules; then every
 // comment put in its place.
 import type * as ast from '../ast.js';
@@ -6,7 +6,9 @@ import type { PrintContext } from './context.js';
 import type { Line } from './layout.js';
 import { printHeader, printStatement } from './print-statement.js';
 
-const groupOf: Record<ast.Statement['kind'], number> = { mode: 0, max: 0, fact: 1, default: 2, rule: 3 };
+/** The order of statements' kinds, and the block of lines each shares. */
+const rank: Record<ast.Statement['kind'], number> = { mode: 0, max: 1, fact: 2, default: 3, rule: 4 };
+const blockOf: Record<ast.Statement['kind'], number> = { mode: 0, max: 0, fact: 1, default: 2, rule: 3 };
 
 /**
  * Statements in the order the formatter prints them: settings first, rules last, each kind in
@@ -14,7 +16,7 @@ const groupOf: Record<ast.Statement['kind'], number> = { mode: 0, max: 0, fact: 
  * kept.
  */
 export function statementOrder(statements: readonly ast.Statement[]): ast.Statement[] {
-  return statements.map((statement, i) => ({ statement, i })).sort((a, b) => groupOf[a.statement.kind] - groupOf[b.statement.kind] || a.i - b.i).map(({ statement }) => statement);
+  return statements.map((statement, i) => ({ statement, i })).sort((a, b) => rank[a.statement.kind] - rank[b.statement.kind] || a.i - b.i).map(({ statement }) => statement);
 }
 
 /** Settings of one group share a block of lines; each rule is a block of its own. */
@@ -22,7 +24,7 @@ function blocks(statements: readonly ast.Statement[]): ast.Statement[][] {
   const out: ast.Statement[][] = [];
   let previous: number | undefined;
   for (const statement of statementOrder(statements)) {
-    const group = groupOf[statement.kind];
+    const group = blockOf[statement.kind];
     if (group === previous && statement.kind !== 'rule') out.at(-1)!.push(statement);
     else out.push([statement]);
     previous = group;
