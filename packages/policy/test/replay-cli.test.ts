@@ -211,7 +211,7 @@ describe('handrail replay on a million turns', { timeout }, () => {
         if (i % 9 === 8) expected.askAtLimit++;
         else expected.byDefault++;
       }
-      if (!out.write(`${text}\n`)) await new Promise((resolve) => out.once('drain', resolve));
+      if (!out.write(`${text}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
     }
     await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
   }
