@@ -15,6 +15,12 @@ export type ApprovalAnswerInput = WithoutAt<ApprovalAnswer>;
 /** What a person can answer (a timeout is not an answer anyone sends). */
 export type AnswerKind = Exclude<ApprovalAnswer['kind'], 'timeout'>;
 
+/**
+ * The kinds of answer a person can give, in the order forms show them.
+ *
+ * @example
+ * if (!answerKinds.includes(body.kind)) return respond(400);
+ */
 export const answerKinds: readonly AnswerKind[] = ['approve', 'reject', 'reply', 'edit'];
 
 const maxTextLength = 100_000;

@@ -54,6 +54,14 @@ function equalSecrets(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
+function decoded(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
+}
+
 function cookies(request: IncomingMessage): Map<string, string> {
   const found = new Map<string, string>();
   for (const part of (header(request, 'cookie') ?? '').split(';')) {
@@ -157,7 +165,11 @@ export class ApprovalServer implements ApprovalChannel {
     const path = url.pathname;
     const method = request.method ?? 'GET';
     const api = /^\/api\/approvals(?:\/([^/]+))?$/.exec(path);
-    if (api) return this.#api(request, response, method, api[1] === undefined ? undefined : decodeURIComponent(api[1]));
+    if (api) {
+      const id = api[1] === undefined ? undefined : decoded(api[1]);
+      if (id === null) return sendJson(response, 400, { error: 'the approval id in the path is not valid percent-encoding' });
+      return this.#api(request, response, method, id);
+    }
     if (path === '/' && (method === 'GET' || method === 'HEAD')) {
       const session = this.#session(request);
       if (!session) return this.#redirect(response, '/login');
@@ -174,7 +186,11 @@ export class ApprovalServer implements ApprovalChannel {
       return this.#redirect(response, '/login', { 'set-cookie': this.#cookie('', 0) });
     }
     const form = /^\/approvals\/([^/]+)$/.exec(path);
-    if (form && method === 'POST') return this.#formAnswer(request, response, decodeURIComponent(form[1]!));
+    if (form && method === 'POST') {
+      const id = decoded(form[1]!);
+      if (id === null) return this.#notice(response, 400, 'Not an approval', 'The approval id in the address is not valid.');
+      return this.#formAnswer(request, response, id);
+    }
     if (form || path === '/' || path === '/login' || path === '/logout') return this.#notice(response, 405, 'Not allowed', `${method} is not allowed here.`);
     return this.#notice(response, 404, 'Not found', 'There is no such page.');
   }

@@ -12,7 +12,12 @@ export interface ConsoleChannelOptions {
   by?: string;
 }
 
-/** The line under the context that says what can be typed. */
+/**
+ * The line under the context that says what can be typed.
+ *
+ * @example
+ * expect(io.printed).toContain(consoleChannelHint);
+ */
 export const consoleChannelHint = "Type y to approve, n [message] to reject, edit {json} to change the tool call's arguments, any other text to reply, or press enter for no answer.";
 
 /**

@@ -5,14 +5,35 @@
 // Timestamps are Unix seconds; requests older (or newer) than the tolerance are refused.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** Header carrying the Unix time (seconds) a Handrail webhook request was signed at. */
+/**
+ * Header carrying the Unix time (seconds) a Handrail webhook request was signed at.
+ *
+ * @example
+ * const timestamp = req.headers[timestampHeader]; // 'handrail-timestamp'
+ */
 export const timestampHeader = 'handrail-timestamp';
-/** Header carrying `v1=<hex>` signatures of a Handrail webhook request. */
+/**
+ * Header carrying `v1=<hex>` signatures of a Handrail webhook request.
+ *
+ * @example
+ * const signature = req.headers[signatureHeader]; // 'handrail-signature'
+ */
 export const signatureHeader = 'handrail-signature';
-/** Slack's headers for the same two things. */
+/**
+ * Slack's headers for the same two things (lower case, as node:http gives them).
+ *
+ * @example
+ * verifySlack({ body, timestamp: req.headers[slackTimestampHeader], signature: req.headers[slackSignatureHeader] }, secret);
+ */
 export const slackTimestampHeader = 'x-slack-request-timestamp';
+/** @example const signature = req.headers[slackSignatureHeader]; // 'x-slack-signature' */
 export const slackSignatureHeader = 'x-slack-signature';
-/** How far a signed timestamp may be from now: 5 minutes. */
+/**
+ * How far a signed timestamp may be from now: 5 minutes.
+ *
+ * @example
+ * verifyWebhook(request, secret, { toleranceMs: defaultToleranceMs / 5 }); // a stricter minute
+ */
 export const defaultToleranceMs = 5 * 60_000;
 
 /** Why a signature was refused. */

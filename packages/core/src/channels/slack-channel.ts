@@ -11,8 +11,14 @@ import { PendingApprovals, type AnswerOutcome } from './pending-approvals.js';
 import { ReplayGuard } from './replay-guard.js';
 import { slackSignatureHeader, slackTimestampHeader, verifySlack, type Secrets } from './signing.js';
 
-/** The `action_id`s of the two buttons. */
+/**
+ * The `action_id`s of the two buttons.
+ *
+ * @example
+ * const approved = payload.actions[0].action_id === slackApproveAction;
+ */
 export const slackApproveAction = 'handrail_approve';
+/** @example const rejected = payload.actions[0].action_id === slackRejectAction; */
 export const slackRejectAction = 'handrail_reject';
 
 export interface SlackChannelOptions {
