@@ -256,3 +256,17 @@ describe('errors', () => {
     expect(formatPolicy(source)).toBe('policy typo\n\nrule r:\n  when contnet contains "x"\n  then stop\n');
   });
 });
+
+describe('docs/testing-policies.md, "Formatting and replay"', () => {
+  const section = read('docs/testing-policies.md').split('\n## Formatting and replay\n')[1] ?? '';
+  const blocks = [...section.matchAll(/```policy\n([\s\S]*?)```/g)].map((match) => match[1]!);
+
+  it('formats its example as it shows', () => {
+    expect(blocks.length).toBeGreaterThanOrEqual(4);
+    expect(formatPolicy(blocks[0]!)).toBe(blocks[1]);
+  });
+
+  it('shows every other policy already formatted', () => {
+    for (const block of blocks.slice(1)) expect(formatPolicy(block)).toBe(block);
+  });
+});

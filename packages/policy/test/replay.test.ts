@@ -1,5 +1,6 @@
 // Replay as a program uses it: each shape of transcript line, the counts, the differences from
 // another policy, and the report a person reads.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compilePolicy, createReplay, formatReplayReport, readTranscriptLine, replayLines, turnOfMessage, type Turn } from '../src/index.js';
 
@@ -225,5 +226,24 @@ differences: 5 of 8 turns decided differently
     old  escalate review "asked for review" [else stop]
     new  escalate review "asked for review" [else stop, timeout 10m]
 `);
+  });
+});
+
+describe('docs/testing-policies.md, "Formatting and replay"', () => {
+  const doc = readFileSync(new URL('../../../docs/testing-policies.md', import.meta.url), 'utf8');
+  const section = doc.split('\n## Formatting and replay\n')[1] ?? '';
+  const fenced = (language: string) => [...section.matchAll(new RegExp(`\`\`\`${language}\\n([\\s\\S]*?)\`\`\``, 'g'))].map((match) => match[1]!);
+
+  it('prints what the section shows for its transcript', async () => {
+    const policies = fenced('policy');
+    const [transcriptText] = fenced('jsonl');
+    const [shown] = fenced('text');
+    const report = await replayLines(compilePolicy(policies[2]!, { file: 'refunds.policy' }), transcriptText!.trimEnd().split('\n'), {
+      against: compilePolicy(policies[3]!, { file: 'refunds-old.policy' }),
+      facts: { tier: 'silver' },
+    });
+    // Hashes change with the compiler, and JSON's error messages with Node's version.
+    const normal = (text: string) => text.replace(/sha256:[0-9a-f]{12}…/g, 'sha256:…').replace(/not JSON: .*/g, 'not JSON: …');
+    expect(normal(formatReplayReport(report, { transcript: 'runs.jsonl' }))).toBe(normal(shown!));
   });
 });
