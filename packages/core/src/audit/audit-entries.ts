@@ -2,7 +2,12 @@
 import type { AuditAnswer, AuditEntry, Decision } from '@handrail/policy';
 import type { ApprovalAnswer, ApprovalRequest } from '../channels/approval.js';
 
-/** Where an entry belongs: its run, its agent and sender, its id (for writing it once) and time. */
+/**
+ * Where an entry belongs: its run, its agent and sender, its id (for writing it once) and time.
+ *
+ * @example
+ * const context: AuditContext = { runId: 'run-42', agent: 'user', sender: 'assistant', id: 'run-42/decision:user#1' };
+ */
 export interface AuditContext {
   runId?: string | null;
   agent?: string;

@@ -23,7 +23,8 @@ const kinds = new Set(['approve', 'reject', 'reply', 'edit', 'timeout']);
 export async function answerApproval(store: RunStore, approvalId: string, answer: ApprovalAnswer | WithoutAt<ApprovalAnswer>, options: { channel?: string } = {}): Promise<AnswerOutcome> {
   if (answer === null || typeof answer !== 'object' || !kinds.has((answer as { kind?: string }).kind ?? ''))
     throw new ConfigurationError(`an answer must be an object whose kind is approve, reject, reply, edit or timeout, not ${JSON.stringify(answer)}`);
-  const complete = { ...answer, at: answer.at ?? new Date().toISOString() } as ApprovalAnswer;
-  const channel = options.channel ?? (answer as { channel?: unknown }).channel;
-  return store.submitAnswer(approvalId, complete, typeof channel === 'string' ? channel : 'store');
+  const given = options.channel ?? (answer as { channel?: unknown }).channel;
+  const channel = typeof given === 'string' ? given : 'store';
+  const complete = { ...answer, at: answer.at ?? new Date().toISOString(), channel } as ApprovalAnswer;
+  return store.submitAnswer(approvalId, complete, channel);
 }

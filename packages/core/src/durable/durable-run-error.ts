@@ -1,7 +1,12 @@
 // Errors of durable runs: data with a code, as every Handrail error.
 import { HandrailError } from '@handrail/policy';
 
-/** Why a durable run could not go on. */
+/**
+ * Why a durable run could not go on.
+ *
+ * @example
+ * if (error instanceof DurableRunError && error.code === 'LOCKED') console.error('another process runs it');
+ */
 export type DurableRunErrorCode =
   /** Another live process holds the run (or the audit log). */
   | 'LOCKED'
@@ -15,8 +20,6 @@ export type DurableRunErrorCode =
   | 'DUPLICATE_STEP'
   /** A step began before a crash and its outcome is unknown; `onInterruptedStep` said not to go on. */
   | 'STEP_INTERRUPTED'
-  /** A step that threw when it ran, replayed: the same error, rebuilt from the journal. */
-  | 'STEP_FAILED'
   /** The journal is not one this version reads, or its records are out of order. */
   | 'JOURNAL_INVALID';
 

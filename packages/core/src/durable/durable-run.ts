@@ -11,7 +11,12 @@ import { DurableRunError } from './durable-run-error.js';
 import { journalFormat, type JournalEntry, type JournalRecord, type RecordedError, type SerializedRun, type StepKind } from './journal-record.js';
 import type { RunJournal, RunStore, StoredAnswer } from './run-store.js';
 
-/** A step that began before a crash and never recorded how it ended. */
+/**
+ * A step that began before a crash and never recorded how it ended.
+ *
+ * @example
+ * const step: InterruptedStep = { runId: 'refund-1042', key: 'tool:call_1#1', kind: 'tool', startedAt: '2026-03-01T10:00:00.000Z' };
+ */
 export interface InterruptedStep {
   runId: string;
   key: string;
@@ -24,6 +29,9 @@ export interface InterruptedStep {
  * What to do about an interrupted step: `retry` runs it again, `fail` stops the run with
  * `STEP_INTERRUPTED`, `{ result }` takes that result as the step's (after checking by hand
  * what happened). The choice is journaled, so it is made once.
+ *
+ * @example
+ * const resolve = async (step: InterruptedStep): Promise<StepResolution> => ((await payments.found(step.key)) ? { result: 'charged' } : 'retry');
  */
 export type StepResolution = 'retry' | 'fail' | { result: unknown };
 
@@ -99,7 +107,13 @@ interface Entry {
   answer?: Extract<JournalRecord, { type: 'approval-answered' }>;
 }
 
-/** The status of a run object. */
+/**
+ * The status of a run object: running, waiting for an answer, finished, or closed (released
+ * without finishing).
+ *
+ * @example
+ * if (run.status === 'waiting') console.log('waiting for a person');
+ */
 export type DurableRunStatus = 'running' | 'waiting' | 'finished' | 'closed';
 
 function toJson(value: unknown): unknown {
@@ -329,11 +343,11 @@ export class DurableRun {
       request = this.#newRequest(input);
       await this.#append({ type: 'approval-requested', key, request });
     }
-    // Again on replay: a crash may have come between the journal and the store.
-    await this.store.putApproval(request);
     this.#waiting++;
     let stored: StoredAnswer;
     try {
+      // Again on replay: a crash may have come between the journal and the store.
+      await this.store.putApproval(request);
       stored = await this.#waitForAnswer(request, options);
     } finally {
       this.#waiting--;

@@ -2,17 +2,32 @@
 // happened. Restoring a run replays these records instead of doing the steps again.
 import type { ApprovalAnswer, ApprovalRequest } from '../channels/approval.js';
 
-/** The format named by a journal's first record; a reader refuses others. */
+/**
+ * The format named by a journal's first record; a reader refuses others.
+ *
+ * @example
+ * run.serialize().format === journalFormat; // 'handrail.journal/1'
+ */
 export const journalFormat = 'handrail.journal/1';
 
-/** A step's error as recorded: enough to throw the same error again on replay. */
+/**
+ * A step's error as recorded: enough to throw the same error again on replay.
+ *
+ * @example
+ * const recorded: RecordedError = { name: 'TypeError', message: 'card declined', code: 'DECLINED' };
+ */
 export interface RecordedError {
   name: string;
   message: string;
   code?: string;
 }
 
-/** What kind of step: the caller's own, or one the bundled agents record. */
+/**
+ * What kind of step: the caller's own, or one the bundled agents record.
+ *
+ * @example
+ * await run.step('fetch-rate', fetchRate, { kind: 'step', idempotent: true });
+ */
 export type StepKind = 'step' | 'model' | 'tool' | 'code' | 'decision';
 
 /**
@@ -25,6 +40,9 @@ export type StepKind = 'step' | 'model' | 'tool' | 'code' | 'decision';
  * - `step-resolved`: what was decided about an interrupted step: run it again, or take a result.
  * - `approval-requested` / `approval-answered`: a question to a person, and the answer taken.
  * - `run-finished`: the run is over; `result` is what the host passed to `finish`.
+ *
+ * @example
+ * const answered = run.serialize().records.filter((record) => record.type === 'approval-answered');
  */
 export type JournalRecord = { seq: number; at: string } & (
   | { type: 'run-started'; runId: string; format: string }
@@ -40,7 +58,12 @@ export type JournalRecord = { seq: number; at: string } & (
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-/** A record before the run numbers and dates it. */
+/**
+ * A record before the run numbers and dates it.
+ *
+ * @example
+ * const entry: JournalEntry = { type: 'step-started', key: 'charge-card', kind: 'step' };
+ */
 export type JournalEntry = DistributiveOmit<JournalRecord, 'seq' | 'at'>;
 
 /**

@@ -21,7 +21,12 @@ export interface RunJournal {
   close(): Promise<void>;
 }
 
-/** An answer as stored: the first one given to a question, and the channel it came through. */
+/**
+ * An answer as stored: the first one given to a question, and the channel it came through.
+ *
+ * @example
+ * const stored = (await store.getApproval(id))?.answer; // { approvalId, answer: { kind: 'approve', … }, channel: 'web' }
+ */
 export interface StoredAnswer {
   approvalId: string;
   answer: ApprovalAnswer;

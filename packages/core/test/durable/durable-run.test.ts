@@ -237,14 +237,15 @@ describe('approvals', () => {
   it('times out at expiresAt, also across a restart; a later answer is a conflict', async () => {
     const run = await DurableRun.open(store, 'ask-4');
     const input = question();
-    input.decision.timeoutMs = 50;
+    input.decision.timeoutMs = 1_000;
     const abort = new AbortController();
     const waiting = run.awaitApproval(input, { signal: abort.signal });
-    const { id } = await waitForPending('ask-4');
+    const { id, expiresAt } = await waitForPending('ask-4');
     abort.abort(new Error('stopped'));
     await expect(waiting).rejects.toThrow('stopped');
     await run.close();
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    // The process that asked is gone when the time runs out.
+    await new Promise((resolve) => setTimeout(resolve, Date.parse(expiresAt!) - Date.now() + 20));
     const restored = await DurableRun.restore(store, 'ask-4');
     expect(await restored.awaitApproval(input)).toMatchObject({ kind: 'timeout' });
     expect((await answerApproval(store, id, { kind: 'approve' })).status).toBe('conflict');

@@ -3,14 +3,24 @@
 // write it and `handrail audit verify` can check it.
 import type { ActionType } from '../document.js';
 
-/** The policy that decided: its name, version and content hash. */
+/**
+ * The policy that decided: its name, version and content hash.
+ *
+ * @example
+ * const who: AuditPolicy = { name: policy.name, hash: policy.hash };
+ */
 export interface AuditPolicy {
   name: string;
   version?: string;
   hash: string;
 }
 
-/** What a person answered, as recorded: the kind and the answer's own words or arguments. */
+/**
+ * What a person answered, as recorded: the kind and the answer's own words or arguments.
+ *
+ * @example
+ * const answer: AuditAnswer = { kind: 'reject', message: 'not this week' };
+ */
 export interface AuditAnswer {
   kind: 'approve' | 'reject' | 'reply' | 'edit' | 'timeout';
   text?: string;
@@ -45,7 +55,12 @@ interface AuditRecordBase {
   hash: string;
 }
 
-/** A decision of a policy. */
+/**
+ * A decision of a policy.
+ *
+ * @example
+ * if (record.type === 'decision' && record.action === 'stop') console.log(record.rule, record.reason);
+ */
 export interface AuditDecisionRecord extends AuditRecordBase {
   type: 'decision';
   action: ActionType;
@@ -55,7 +70,12 @@ export interface AuditDecisionRecord extends AuditRecordBase {
   error?: { code: string; message: string };
 }
 
-/** A person's answer to an escalation (or that nobody answered in time). */
+/**
+ * A person's answer to an escalation (or that nobody answered in time).
+ *
+ * @example
+ * if (record.type === 'answer') console.log(`${record.by ?? 'someone'} answered ${record.answer.kind} via ${record.channel}`);
+ */
 export interface AuditAnswerRecord extends AuditRecordBase {
   type: 'answer';
   /** The approval request answered. */

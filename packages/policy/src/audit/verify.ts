@@ -3,7 +3,12 @@
 import { auditGenesisHash, auditRecordHash } from './chain.js';
 import type { AuditRecord } from './record.js';
 
-/** What can be wrong with a line, from the first check that fails. */
+/**
+ * What can be wrong with a line, from the first check that fails.
+ *
+ * @example
+ * if (!verdict.ok && verdict.problem.code === 'HASH_MISMATCH') alert(`record on line ${verdict.problem.line} was edited`);
+ */
 export type AuditProblemCode =
   /** The line is not JSON (edited by hand, or cut in the middle). */
   | 'INVALID_JSON'
@@ -22,7 +27,12 @@ export type AuditProblemCode =
   /** The log verifies, but holds no record with the hash the caller expected: records were cut off at the end. */
   | 'MISSING_RECORDS';
 
-/** The first bad line of a log. */
+/**
+ * The first bad line of a log.
+ *
+ * @example
+ * const { line, code, message } = problem; // 57, 'HASH_MISMATCH', 'record 57 was changed: …'
+ */
 export interface AuditProblem {
   /** The line, from 1. */
   line: number;
@@ -42,6 +52,7 @@ export type AuditVerification =
   | { ok: true; records: number; lastHash: string }
   | { ok: false; records: number; lastHash: string; problem: AuditProblem };
 
+/** @example verifyAuditLog(text, { expectHash: 'sha256:c3a8…' }); */
 export interface VerifyAuditOptions {
   /**
    * A hash the log must hold, kept somewhere else: the last hash an earlier verification printed,
