@@ -1,7 +1,7 @@
 // @handrail/policy — the policy language and its decisions.
 export { auditGenesisHash, auditLine, auditRecordHash, chainAuditRecord } from './audit/chain.js';
 export type { AuditAnswer, AuditAnswerRecord, AuditDecisionRecord, AuditEntry, AuditPolicy, AuditRecord } from './audit/record.js';
-export { verifyAuditLog } from './audit/verify.js';
+export { auditProblemCodes, verifyAuditLog } from './audit/verify.js';
 export type { AuditProblem, AuditProblemCode, AuditVerification, VerifyAuditOptions } from './audit/verify.js';
 export { compilePolicy, compileToDocument, loadPolicy, loadPolicyFile, presetPolicy } from './compile/compile.js';
 export type { LoadOptions } from './compile/compile.js';

@@ -26,7 +26,7 @@ describe('AuditLog', () => {
   it('writes decisions and answers with who, where, which rule and which policy', async () => {
     const decision = await decide(policy, refund);
     const audit = await AuditLog.open(path);
-    const first = await audit.append(decisionAuditEntry(decision, { runId: 'run-1', agent: 'user', sender: 'assistant' }));
+    const first = await audit.append(decisionAuditEntry(decision, { runId: 'run-1', agent: 'user', sender: 'assistant', id: 'run-1/decision:user#1' }));
     const request: ApprovalRequest = {
       id: 'a-1',
       runId: 'run-1',
@@ -41,6 +41,11 @@ describe('AuditLog', () => {
     expect(first).toMatchObject({ seq: 1, type: 'decision', runId: 'run-1', policy: { name: 'refunds', hash: policy.hash }, rule: 'large', reason: 'large refund', action: 'escalate', channel: 'finance', agent: 'user', sender: 'assistant' });
     expect(second).toMatchObject({ seq: 2, type: 'answer', time: '2025-03-01T10:00:00.000Z', approvalId: 'a-1', channel: 'finance', by: 'ana', answer: { kind: 'reject', message: 'not today' }, rule: 'large', prev: first!.hash });
     expect(verifyAuditLog(read())).toEqual({ ok: true, records: 2, lastHash: second!.hash });
+    // The members in the order docs/durability.md shows them.
+    expect(read().split('\n').slice(0, 2).map((line) => Object.keys(JSON.parse(line) as object))).toEqual([
+      ['seq', 'time', 'type', 'id', 'runId', 'policy', 'rule', 'reason', 'action', 'channel', 'agent', 'sender', 'prev', 'hash'],
+      ['seq', 'time', 'type', 'runId', 'policy', 'rule', 'reason', 'agent', 'sender', 'approvalId', 'channel', 'by', 'answer', 'prev', 'hash'],
+    ]);
   });
 
   it('chains on across reopenings', async () => {

@@ -4,28 +4,29 @@ import { auditGenesisHash, auditRecordHash } from './chain.js';
 import type { AuditRecord } from './record.js';
 
 /**
- * What can be wrong with a line, from the first check that fails.
+ * Every problem `verifyAuditLog` can report, in the order of its checks:
+ *
+ * - `INVALID_JSON`: the line is not JSON (edited by hand, or cut in the middle);
+ * - `INVALID_RECORD`: JSON but not an audit record (a member missing or of the wrong type);
+ * - `HASH_MISMATCH`: the record's content does not hash to its `hash`: it was edited;
+ * - `OUT_OF_SEQUENCE`: its `seq` is not its position: records were deleted, inserted or reordered;
+ * - `CHAIN_BROKEN`: its `prev` is not the hash of the record before it;
+ * - `INCOMPLETE_LINE`: the last line has no newline: the file was cut short (a torn write, or truncation);
+ * - `EMPTY_LINE`: an empty line between records;
+ * - `MISSING_RECORDS`: the log verifies but holds no record with the expected hash: records were cut off at the end.
+ *
+ * @example
+ * for (const code of auditProblemCodes) console.log(code);
+ */
+export const auditProblemCodes = ['INVALID_JSON', 'INVALID_RECORD', 'HASH_MISMATCH', 'OUT_OF_SEQUENCE', 'CHAIN_BROKEN', 'INCOMPLETE_LINE', 'EMPTY_LINE', 'MISSING_RECORDS'] as const;
+
+/**
+ * What can be wrong with a line, from the first check that fails (see `auditProblemCodes`).
  *
  * @example
  * if (!verdict.ok && verdict.problem.code === 'HASH_MISMATCH') alert(`record on line ${verdict.problem.line} was edited`);
  */
-export type AuditProblemCode =
-  /** The line is not JSON (edited by hand, or cut in the middle). */
-  | 'INVALID_JSON'
-  /** The line is JSON but not an audit record (a member missing or of the wrong type). */
-  | 'INVALID_RECORD'
-  /** The record's content does not hash to its `hash`: it was edited. */
-  | 'HASH_MISMATCH'
-  /** The record's `seq` is not its position: records were deleted, inserted or reordered. */
-  | 'OUT_OF_SEQUENCE'
-  /** The record's `prev` is not the hash of the record before it. */
-  | 'CHAIN_BROKEN'
-  /** The last line has no newline: the file was cut short (a torn write, or truncation). */
-  | 'INCOMPLETE_LINE'
-  /** An empty line between records. */
-  | 'EMPTY_LINE'
-  /** The log verifies, but holds no record with the hash the caller expected: records were cut off at the end. */
-  | 'MISSING_RECORDS';
+export type AuditProblemCode = (typeof auditProblemCodes)[number];
 
 /**
  * The first bad line of a log.
