@@ -152,9 +152,10 @@ function guarded<T>(promise: Promise<T>, settled: AbortSignal): Promise<T> {
  * @example
  * const store = new FileRunStore('.handrail/runs');
  * const run = await DurableRun.open(store, 'refund-1042', { audit: await AuditLog.open('audit.jsonl') });
- * const decision = await run.decide(policy, { content: '', toolCalls: [{ name: 'refund', args: { amount: 250 } }] });
+ * const decision = await run.decide(policy, { content: '', role: 'assistant', toolCalls: [{ name: 'refund', args: { amount: 250 } }] });
  * if (decision.action === 'escalate') {
- *   const answer = await run.awaitApproval({ prompt: 'Refund 250 EUR?', decision: { ...decision, onNoInput: decision.onNoInput } });
+ *   const { rule, reason, onNoInput, policy: identity } = decision;
+ *   const answer = await run.awaitApproval({ prompt: 'Refund 250 EUR?', decision: { rule, reason, onNoInput, policy: identity } });
  *   if (answer.kind === 'approve') await run.step('refund', () => payments.refund(250)); // at most once
  * }
  * await run.finish();
@@ -209,6 +210,8 @@ export class DurableRun {
    */
   static async restore(store: RunStore, source: string | SerializedRun, options: DurableRunOptions = {}): Promise<DurableRun> {
     const runId = typeof source === 'string' ? source : source.runId;
+    // Checked before opening, which would create an empty journal.
+    if (typeof source === 'string' && !(await store.readJournal(runId))?.length) throw new DurableRunError('RUN_NOT_FOUND', `the store has no run ${runId}`);
     if (typeof source !== 'string') {
       if (source.format !== journalFormat) throw new DurableRunError('JOURNAL_INVALID', `a serialized run must have format ${journalFormat}, not ${JSON.stringify(source.format)}`);
       DurableRun.#check(runId, source.records);

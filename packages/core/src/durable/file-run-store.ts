@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { ApprovalAnswer, ApprovalRequest } from '../channels/approval.js';
 import { acquireFileLock } from './file-lock.js';
 import type { JournalRecord } from './journal-record.js';
-import { JsonLinesFile, syncDirectory } from './json-lines-file.js';
+import { JsonLinesFile, parseJsonLines, syncDirectory } from './json-lines-file.js';
 import type { AnswerOutcome } from '../channels/pending-approvals.js';
 import type { RunJournal, RunStore, StoredAnswer } from './run-store.js';
 import { checkId, isStorableId, laterAnswerOutcome } from './stored-answers.js';
@@ -90,16 +90,16 @@ export class FileRunStore implements RunStore {
 
   async readJournal(runId: string): Promise<JournalRecord[] | undefined> {
     checkId('a run id', runId);
+    const path = this.#path('runs', `${runId}.jsonl`);
     let text: string;
     try {
-      text = await readFile(this.#path('runs', `${runId}.jsonl`), 'utf8');
+      text = await readFile(path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
     // A torn last line (a crash, or a write in progress) is not a record yet.
-    const whole = text.slice(0, text.lastIndexOf('\n') + 1);
-    return whole === '' ? [] : whole.slice(0, -1).split('\n').map((line) => JSON.parse(line) as JournalRecord);
+    return parseJsonLines<JournalRecord>(path, text);
   }
 
   async putApproval(request: ApprovalRequest): Promise<void> {

@@ -30,6 +30,25 @@ export class DamagedFileError extends HandrailError {
 }
 
 /**
+ * The values of the whole lines of a JSON-lines text; a last line without its newline is torn
+ * and left out. A bad line before it throws DamagedFileError.
+ */
+export function parseJsonLines<T>(path: string, text: string): T[] {
+  const whole = text.slice(0, text.lastIndexOf('\n') + 1);
+  if (whole === '') return [];
+  return whole
+    .slice(0, -1)
+    .split('\n')
+    .map((line, index) => {
+      try {
+        return JSON.parse(line) as T;
+      } catch (error) {
+        throw new DamagedFileError(path, index + 1, `not valid JSON (${(error as Error).message}); only the last line of a file can be torn by a crash, so the file was damaged or edited`);
+      }
+    });
+}
+
+/**
  * Makes a new directory entry durable: fsync of the directory, where the platform allows it.
  */
 export async function syncDirectory(path: string): Promise<void> {
@@ -87,16 +106,12 @@ export class JsonLinesFile<T> {
       await handle.close();
       throw error;
     }
-    const values: T[] = [];
-    const text = bytes.subarray(0, whole).toString('utf8');
-    const lines = text === '' ? [] : text.slice(0, -1).split('\n');
-    for (const [index, line] of lines.entries()) {
-      try {
-        values.push(JSON.parse(line) as T);
-      } catch (error) {
-        await handle.close();
-        throw new DamagedFileError(path, index + 1, `not valid JSON (${(error as Error).message}); only the last line of a file can be torn by a crash, so the file was damaged or edited`);
-      }
+    let values: T[];
+    try {
+      values = parseJsonLines<T>(path, bytes.subarray(0, whole).toString('utf8'));
+    } catch (error) {
+      await handle.close();
+      throw error;
     }
     return { file: new JsonLinesFile<T>(path, handle), values, droppedBytes: bytes.length - whole };
   }
