@@ -100,7 +100,7 @@ describe('formatPolicy on generated policies', () => {
         expect(once).not.toMatch(/\n\n\n/);
         expect(once.endsWith('\n') && !once.endsWith('\n\n')).toBe(true);
       }),
-      { numRuns: 1500 },
+      { numRuns: 1000 },
     );
   }, 120_000);
 
@@ -111,7 +111,7 @@ describe('formatPolicy on generated policies', () => {
         expect(formatPolicy(once, { width })).toBe(once);
         expect(compilePolicy(once).hash).toBe(compilePolicy(source).hash);
       }),
-      { numRuns: 500 },
+      { numRuns: 300 },
     );
   }, 120_000);
 });

@@ -6,6 +6,12 @@ import { meaningOf } from './meaning.js';
 import { printPolicy } from './print-policy.js';
 import { SourceText } from './source-text.js';
 
+/**
+ * How `formatPolicy` reads and lays out a policy.
+ *
+ * @example
+ * formatPolicy(text, { file: 'invoices.policy', width: 80 });
+ */
 export interface FormatOptions {
   /** The file name shown in errors (`invoices.policy:7:14`). */
   file?: string;
@@ -13,7 +19,12 @@ export interface FormatOptions {
   width?: number;
 }
 
-/** The width `formatPolicy` aims for when none is given. */
+/**
+ * The width `formatPolicy` aims for when none is given.
+ *
+ * @example
+ * formatPolicy(text, { width: defaultLineWidth - 20 });
+ */
 export const defaultLineWidth = 100;
 
 /**

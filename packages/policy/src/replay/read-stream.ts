@@ -7,7 +7,12 @@ import type { Readable } from 'node:stream';
 import type { Policy } from '../policy.js';
 import { createReplay, type ReplayOptions, type ReplayReport } from './replay.js';
 
-/** How far a replay has got; reported about once a second while it runs. */
+/**
+ * How far a replay has got; reported about once a second while it runs.
+ *
+ * @example
+ * await replayFile(policy, 'runs.jsonl', { onProgress: (p: ReplayProgress) => console.error(p.lines, p.bytesRead, p.totalBytes) });
+ */
 export interface ReplayProgress {
   lines: number;
   turns: number;
@@ -17,6 +22,12 @@ export interface ReplayProgress {
   elapsedMs: number;
 }
 
+/**
+ * A replay's options, and how it reports progress.
+ *
+ * @example
+ * await replayStream(policy, process.stdin, { against: oldPolicy, onProgress: (p) => console.error(p.lines), progressIntervalMs: 5000 });
+ */
 export interface ReplayStreamOptions extends ReplayOptions {
   onProgress?: (progress: ReplayProgress) => void;
   /** How often `onProgress` is called; 1000 ms by default. */

@@ -6,6 +6,12 @@ import type { Policy } from '../policy.js';
 import type { Turn } from '../turn.js';
 import { readTranscriptLine, type TranscriptFormat } from './transcript.js';
 
+/**
+ * What a replay compares with and how much it lists.
+ *
+ * @example
+ * await replayFile(policy, 'runs.jsonl', { against: oldPolicy, facts: { tier: 'silver' }, maxDifferences: 50 });
+ */
 export interface ReplayOptions {
   /** A second policy (usually the one in use): every turn it decides differently is listed. */
   against?: Policy;
@@ -17,7 +23,12 @@ export interface ReplayOptions {
   maxSamples?: number;
 }
 
-/** Which policy decided: as in a Decision, plus the file it was loaded from. */
+/**
+ * Which policy decided: as in a Decision, plus the file it was loaded from.
+ *
+ * @example
+ * const { name, hash } = report.policy;
+ */
 export interface ReplayPolicy {
   name: string;
   version?: string;
@@ -25,22 +36,45 @@ export interface ReplayPolicy {
   file?: string;
 }
 
-/** A decision without its explanation and policy: what the host would have done. */
+/**
+ * A decision without its explanation and policy: what the host would have done.
+ *
+ * @example
+ * const outcome: DecisionOutcome = { action: 'stop', rule: 'done', reason: 'finished', reset: [] };
+ */
 export type DecisionOutcome = Decision extends infer D ? (D extends Decision ? Omit<D, 'explanation' | 'policy'> : never) : never;
 
-/** Where a turn is in the transcript: its line, and its place among the turns of that line when there are several. */
+/**
+ * Where a turn is in the transcript: its line, and its place among the turns of that line when
+ * there are several.
+ *
+ * @example
+ * const place: TurnPlace = { line: 12, item: 2 }; // the second turn of a chat result on line 12
+ */
 export interface TurnPlace {
   line: number;
   /** From 1; only for lines that hold several turns (a chat result). */
   item?: number;
 }
 
+/**
+ * A decision that failed closed, with where its turn is.
+ *
+ * @example
+ * for (const failed of report.decisions.failed.first) console.log(failed.line, failed.code, failed.message);
+ */
 export interface FailedDecision extends TurnPlace {
   code: string;
   message: string;
 }
 
-/** Counts of one policy's decisions over the transcript. */
+/**
+ * Counts of one policy's decisions over the transcript.
+ *
+ * @example
+ * const { actions, rules, failed } = report.decisions;
+ * console.log(actions.escalate, rules['review'] ?? 0, failed.codes['MISSING_FACT'] ?? 0);
+ */
 export interface DecisionCounts {
   /** Decisions by action, failed ones excepted: continue + escalate + stop + failed = turns. */
   actions: { continue: number; escalate: number; stop: number };
@@ -50,6 +84,12 @@ export interface DecisionCounts {
   failed: { count: number; codes: Record<string, number>; first: FailedDecision[] };
 }
 
+/**
+ * A turn two policies decide differently.
+ *
+ * @example
+ * for (const d of report.differences?.first ?? []) console.log(d.line, d.old.action, '→', d.new.action);
+ */
 export interface ReplayDifference extends TurnPlace {
   old: DecisionOutcome;
   new: DecisionOutcome;
@@ -208,6 +248,13 @@ export function createReplay(policy: Policy, options: ReplayOptions = {}) {
   };
 }
 
+/**
+ * A replay in progress, fed one line at a time.
+ *
+ * @example
+ * const replay: Replay = createReplay(policy);
+ * replay.line('{"content":"hello"}');
+ */
 export type Replay = ReturnType<typeof createReplay>;
 
 /**

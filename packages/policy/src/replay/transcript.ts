@@ -4,9 +4,21 @@
 // chat result with its `events`. Anything else with a `type` is a record without a turn: skipped.
 import type { Turn } from '../turn.js';
 
-/** Where a line's turns came from. */
+/**
+ * Where a line's turns came from: a Turn, a chat message, a record with a `turn`, a chat result.
+ *
+ * @example
+ * const format: TranscriptFormat = 'message';
+ */
 export type TranscriptFormat = 'turn' | 'message' | 'record' | 'chat-result';
 
+/**
+ * One line of a transcript as read: its turns, a record skipped for holding none, or a bad line.
+ *
+ * @example
+ * const read: TranscriptLine = readTranscriptLine(text);
+ * if (read.kind === 'turns') for (const turn of read.turns) decideSync(policy, turn);
+ */
 export type TranscriptLine =
   | { kind: 'turns'; format: TranscriptFormat; turns: Turn[] }
   /** A valid record that holds no turn, named by its `type` when it has one. */
