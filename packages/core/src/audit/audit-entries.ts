@@ -1,5 +1,5 @@
 // Audit entries from what the runtime has at hand: a decision, or a question and its answer.
-import type { AuditAnswer, AuditEntry, Decision } from '@handrail/policy';
+import type { AuditAnswer, AuditEntry, Decision, Turn } from '@handrail/policy';
 import type { ApprovalAnswer, ApprovalRequest } from '../channels/approval.js';
 
 /**
@@ -16,6 +16,8 @@ export interface AuditContext {
   id?: string;
   /** ISO 8601; now by default. */
   time?: string;
+  /** The turn decided on, recorded so the log can be replayed against another policy. */
+  turn?: Turn;
 }
 
 /**
@@ -38,6 +40,8 @@ export function decisionAuditEntry(decision: Decision, context: AuditContext = {
     ...(decision.error ? { error: { ...decision.error } } : {}),
     ...(context.agent !== undefined ? { agent: context.agent } : {}),
     ...(context.sender !== undefined ? { sender: context.sender } : {}),
+    // As JSON: custom facts given as functions are left out.
+    ...(context.turn !== undefined ? { turn: JSON.parse(JSON.stringify(context.turn)) as Record<string, unknown> } : {}),
   };
 }
 

@@ -317,7 +317,7 @@ export class DurableRun {
     const { value, at } = await this.#step(key, 'decision', true, () => decide(policy, turn, decideOptions));
     const decision = value as Decision;
     await this.#audit?.append(
-      decisionAuditEntry(decision, { runId: this.runId, id: `${this.runId}/${key}`, time: at, ...(agent !== undefined ? { agent } : {}), ...(sender !== undefined ? { sender } : {}) }),
+      decisionAuditEntry(decision, { runId: this.runId, id: `${this.runId}/${key}`, time: at, turn, ...(agent !== undefined ? { agent } : {}), ...(sender !== undefined ? { sender } : {}) }),
     );
     return decision;
   }

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { compilePolicy, verifyAuditLog, type AuditRecord } from '@handrail/policy';
+import { compilePolicy, replayFile, verifyAuditLog, type AuditRecord } from '@handrail/policy';
 import { AssistantAgent, AuditLog, ScriptedChannel, UserProxyAgent } from '../../src/index.js';
 import { ScriptedIO, ScriptedModel } from '../../src/testing/index.js';
 
@@ -64,4 +64,24 @@ it('audits who answered through an approval channel', async () => {
   expect(refunded).toBe(1);
   expect(records(path).filter((record) => record.agent === 'user').map(describeRecord)).toEqual(['user escalate large', 'user answer approve via web by ana', 'user stop done']);
   expect(verifyAuditLog(readFileSync(path, 'utf8')).ok).toBe(true);
+});
+
+it('records each decided turn, so `handrail replay` can run another policy over the log', async () => {
+  const path = join(dir, 'audit.jsonl');
+  const audit = await AuditLog.open(path);
+  const io = new ScriptedIO(['', '', 'exit']);
+  const user = new UserProxyAgent('user', { humanInputMode: 'TERMINATE', maxConsecutiveAutoReply: 1, io, codeExecutionConfig: false });
+  const assistant = new AssistantAgent('assistant', { model: new ScriptedModel(['a1', 'NEEDS_REVIEW a2', 'a3', 'a4']), io });
+  await user.initiateChat(assistant, { message: 'Process the invoices.', audit });
+  await audit.close();
+  const userTurns = records(path).filter((record) => record.type === 'decision' && record.agent === 'user');
+  expect(userTurns[1]).toMatchObject({ action: 'escalate', rule: 'ask_at_limit', turn: { content: 'NEEDS_REVIEW a2', sender: 'assistant', autoReplies: 1, maxAutoReplies: 1 } });
+
+  const stricter = compilePolicy('policy stricter\nmode terminate\nrule review: when content contains "NEEDS_REVIEW" then escalate "review" else stop');
+  const report = await replayFile(stricter, path, { against: compilePolicy('policy base\nmode terminate') });
+  expect(report.turns).toBe(records(path).filter((record) => record.type === 'decision').length);
+  expect(report.skipped.count).toBe(3); // the answers
+  expect(report.differences?.first).toEqual([
+    expect.objectContaining({ line: 4, old: expect.objectContaining({ action: 'escalate', rule: 'terminate.ask_at_limit', onNoInput: 'continue' }), new: expect.objectContaining({ action: 'escalate', rule: 'review', onNoInput: 'stop' }) }),
+  ]);
 });

@@ -68,6 +68,8 @@ export interface AuditDecisionRecord extends AuditRecordBase {
   channel?: string;
   /** Present when deciding failed (the decision then failed closed). */
   error?: { code: string; message: string };
+  /** The turn decided on, as JSON (custom facts given as functions left out): `handrail replay` reads it. */
+  turn?: Record<string, unknown>;
 }
 
 /**

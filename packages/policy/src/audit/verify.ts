@@ -90,6 +90,7 @@ function shapeProblem(value: unknown): string | undefined {
     if (!isString(r.action) || !actions.has(r.action)) return '"action" must be continue, escalate or stop';
     if (r.channel !== undefined && !isString(r.channel)) return '"channel" must be a string';
     if (r.error !== undefined && (!isObject(r.error) || !isString(r.error.code) || !isString(r.error.message))) return '"error" must be { code, message }';
+    if (r.turn !== undefined && !isObject(r.turn)) return '"turn" must be an object';
     return undefined;
   }
   if (r.type === 'answer') {
