@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Engine } from 'json-rules-engine';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addOperators } from '../src/index.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -267,4 +267,20 @@ describe.concurrent('handrail help', { timeout }, () => {
     expect(none.stderr).toContain('usage: handrail COMMAND [options]');
     expect(none.stdout).toBe('');
   });
+});
+
+describe('a reader that stops early', () => {
+  it('is not an error', async () => {
+    const { execSync } = await import('node:child_process');
+    // Far more output than a pipe holds, so the writer meets the closed pipe.
+    const dir = mkdtempSync(join(tmpdir(), 'handrail-epipe-'));
+    const rules = Array.from({ length: 400 }, (_, i) => `rule r${i}: when content contains "word ${i}" and step > ${i} then escalate "reason ${i}"`);
+    writeFileSync(join(dir, 'big.policy'), ['policy big', ...rules].join('\n'));
+    try {
+      const output = execSync(`node packages/policy/bin/handrail.js compile ${join(dir, 'big.policy')} | head -1; echo "exit \${PIPESTATUS[0]}"`, { cwd: root, shell: '/bin/bash', encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      expect(output).toBe('{\nexit 0\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -1,6 +1,12 @@
 // The `handrail` executable (bin/handrail.js loads this file).
 import { runCli } from './run-cli.js';
 
+// A reader that stops early (`handrail compile x.policy | head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 try {
   process.exitCode = await runCli(process.argv.slice(2), {
     stdout: (text) => void process.stdout.write(text),
