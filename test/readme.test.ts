@@ -43,4 +43,19 @@ describe('the README', () => {
     }
     expect(blockAfter('A broken policy prints')).toBe(`${frame}\n`);
   });
+
+  it('shows handrail commands that run', () => {
+    const block = blockAfter('## The `handrail` command');
+    const commands = block
+      .replace(/\\\n\s*/g, ' ')
+      .split('\n')
+      .map((line) => line.replace(/\s+#.*$/, '').trim())
+      .filter(Boolean);
+    expect(commands.length).toBeGreaterThanOrEqual(5);
+    for (const command of commands) {
+      expect(command.startsWith('corepack pnpm handrail ')).toBe(true);
+      // execFileSync throws, and the test fails, on any exit status but 0.
+      execFileSync('bash', ['-c', command.replace('corepack pnpm handrail ', `${process.execPath} packages/policy/bin/handrail.js `)], { cwd: root, encoding: 'utf8' });
+    }
+  }, 120_000);
 });
