@@ -12,7 +12,8 @@ const reasons: Record<string, string> = {
   ENOTDIR: 'a part of the path is not a directory',
 };
 
-function reasonOf(error: unknown): string {
+/** Why a file could not be read, in words. */
+export function reasonOf(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && reasons[code]) return reasons[code];
   return error instanceof Error ? error.message : String(error);

@@ -6,20 +6,7 @@ import { chmod, readFile, realpath, rename, stat, unlink, writeFile } from 'node
 import { basename, dirname, join } from 'node:path';
 import { formatPolicy, PolicyError } from '../../index.js';
 import { CliError, UsageError, exitCodes, parseCommandLine, type Command } from '../command.js';
-
-const reasons: Record<string, string> = {
-  ENOENT: 'no such file or directory',
-  EISDIR: 'it is a directory',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  ENOTDIR: 'a part of the path is not a directory',
-};
-
-function reasonOf(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && reasons[code]) return reasons[code];
-  return error instanceof Error ? error.message : String(error);
-}
+import { reasonOf } from '../load-policy-file.js';
 
 /** Replaces `file` by `text` in one step: readers see the old policy or the new, never a mix. */
 async function writeAtomically(file: string, text: string): Promise<void> {

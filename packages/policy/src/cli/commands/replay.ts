@@ -3,7 +3,7 @@
 import { stat } from 'node:fs/promises';
 import { formatReplayReport, replayFile, replayStream, type Policy, type ReplayProgress, type ReplayReport, type ReplayStreamOptions } from '../../index.js';
 import { CliError, UsageError, exitCodes, parseCommandLine, type Command } from '../command.js';
-import { loadPolicyFromCommandLine } from '../load-policy-file.js';
+import { loadPolicyFromCommandLine, reasonOf } from '../load-policy-file.js';
 
 const options = {
   against: { type: 'string' },
@@ -30,20 +30,6 @@ function customFacts(pairs: readonly string[]): Record<string, unknown> {
     }
   }
   return facts;
-}
-
-const reasons: Record<string, string> = {
-  ENOENT: 'no such file or directory',
-  EISDIR: 'it is a directory',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  ENOTDIR: 'a part of the path is not a directory',
-};
-
-function reasonOf(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && reasons[code]) return reasons[code];
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** One line of progress: lines read, how far into the file, and the recent rate. */
