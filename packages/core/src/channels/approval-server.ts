@@ -7,10 +7,14 @@
 //   GET  /api/approvals         the open questions as JSON        (bearer token or session)
 //   GET  /api/approvals/:id     one question and its answer       (bearer token or session)
 //   POST /api/approvals/:id     a JSON answer { kind, … }         (bearer token)
+// With a RunStore, the questions of durable runs in any process are listed too, and answered
+// through the store (answerApproval), where the first answer stored wins.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { ConfigurationError } from '@handrail/policy';
-import { completeAnswer, parseApprovalAnswer, type ApprovalAnswerInput } from './answers.js';
+import { answerApproval } from '../durable/answer-approval.js';
+import type { RunStore } from '../durable/run-store.js';
+import { completeAnswer, parseApprovalAnswer, timeoutAnswer, type ApprovalAnswerInput } from './answers.js';
 import { approvalsPage, loginPage, noticePage } from './approval-page.js';
 import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest } from './approval.js';
 import { BodyTooLarge, header, listen, readBody, sendJson, sendOutcome, type Listening } from './http.js';
@@ -34,7 +38,32 @@ export interface ApprovalServerOptions {
   secureCookie?: boolean;
   /** How long a sign-in lasts; 12 hours by default. */
   sessionTtlMs?: number;
+  /**
+   * A store of durable runs. The page and the API then also list the store's unanswered
+   * questions — every run's, whatever process runs it (or none yet) — and an answer to one of
+   * them is given with `answerApproval(store, …)`: the first answer stored wins across processes,
+   * and the waiting run, wherever it runs, goes on (a run restored later takes it at once).
+   * Questions asked of this server in process are served as without a store.
+   *
+   * @example
+   * const web = await startApprovalServer({ approvers: { ana: process.env.ANA_TOKEN! }, store: new FileRunStore('.handrail/runs') });
+   */
+  store?: RunStore;
 }
+
+/** A question as the server knows it: asked in this process, or found in the store. */
+interface Known {
+  request: ApprovalRequest;
+  answer?: ApprovalAnswer;
+  stored: boolean;
+}
+
+/** Whether a question's time ran out (`expiresAt` passed) by `now`. */
+function expired(request: ApprovalRequest, now = Date.now()): boolean {
+  return request.expiresAt !== undefined && Date.parse(request.expiresAt) <= now;
+}
+
+const byCreation = (a: ApprovalRequest, b: ApprovalRequest) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0);
 
 interface Session {
   approver: string;
@@ -78,7 +107,8 @@ function cookies(request: IncomingMessage): Map<string, string> {
  * nothing is shown or answered (401); forms carry a per-session CSRF token (403 without it); every
  * value on the page is escaped and the page runs no script (its Content-Security-Policy allows
  * none). A second answer to the same question changes nothing: the same answer again is 200, a
- * different one 409.
+ * different one 409. With a `store`, it also serves the questions of durable runs in other
+ * processes (see ApprovalServerOptions.store).
  *
  * @example
  * const approvals = await startApprovalServer({ approvers: { ana: process.env.ANA_TOKEN! }, port: 8080 });
@@ -112,9 +142,27 @@ export class ApprovalServer implements ApprovalChannel {
     return this.#server.url;
   }
 
-  /** The open questions, oldest first. */
+  /** The open questions asked in this process, oldest first (with a store, see `listPending`). */
   get pending(): ApprovalRequest[] {
     return this.approvals.pending;
+  }
+
+  /**
+   * Every question waiting for an answer: those asked in this process and, with a `store`, the
+   * store's unanswered ones whose time has not run out, oldest first. What the page and
+   * `GET /api/approvals` show.
+   *
+   * @example
+   * for (const request of await web.listPending()) console.log(request.runId, request.prompt);
+   */
+  async listPending(): Promise<ApprovalRequest[]> {
+    const local = this.approvals.pending;
+    const store = this.#options.store;
+    if (!store) return local;
+    const seen = new Set(local.map((request) => request.id));
+    const now = Date.now();
+    const stored = (await store.listPendingApprovals()).filter((request) => !seen.has(request.id) && !expired(request, now));
+    return [...local, ...stored].sort(byCreation);
   }
 
   /** Starts listening (startApprovalServer does this). */
@@ -135,7 +183,8 @@ export class ApprovalServer implements ApprovalChannel {
   }
 
   /**
-   * Answers in process (no sign-in: the host trusts itself).
+   * Answers a question asked in this process (no sign-in: the host trusts itself). A question
+   * in the `store` is answered with `answerApproval(store, id, answer)`.
    *
    * @example
    * server.answer(id, { kind: 'reply', text: 'use the EUR account', by: 'ops' });
@@ -175,7 +224,8 @@ export class ApprovalServer implements ApprovalChannel {
       if (!session) return this.#redirect(response, '/login');
       const flash = session.flash;
       delete session.flash;
-      return this.#html(response, 200, (nonce) => approvalsPage({ title: this.#title, nonce, approver: session.approver, csrf: session.csrf, pending: this.pending, ...(flash ? { flash } : {}) }));
+      const pending = await this.listPending();
+      return this.#html(response, 200, (nonce) => approvalsPage({ title: this.#title, nonce, approver: session.approver, csrf: session.csrf, pending, ...(flash ? { flash } : {}) }));
     }
     if (path === '/login' && method === 'GET') return this.#html(response, 200, (nonce) => loginPage({ title: this.#title, nonce }));
     if (path === '/login' && method === 'POST') return this.#login(request, response);
@@ -223,7 +273,7 @@ export class ApprovalServer implements ApprovalChannel {
     if (!type.startsWith('application/x-www-form-urlencoded')) return this.#notice(response, 415, 'Not a form', 'Answers are sent with the forms of the page.');
     const form = new URLSearchParams((await readBody(request, maxFormBytes)).toString('utf8'));
     if (!this.#csrfOk(session, form.get('csrf'))) return this.#notice(response, 403, 'Form expired', 'This form does not belong to your session. Reload the page and answer again.');
-    const known = this.approvals.get(id);
+    const known = await this.#find(id);
     if (!known) return this.#notice(response, 404, 'Unknown approval', `No approval ${id} is known here.`);
     const kind = form.get('kind');
     let input: Record<string, unknown> = { kind };
@@ -238,7 +288,7 @@ export class ApprovalServer implements ApprovalChannel {
     }
     const parsed = parseApprovalAnswer(input, known.request, session.approver);
     if (!parsed.ok) return this.#notice(response, 400, 'Not an answer', parsed.error);
-    const outcome = this.approvals.answer(id, parsed.answer);
+    const outcome = await this.#deliver(id, known, parsed.answer);
     if (outcome.status === 'conflict') {
       const recorded = outcome.answer;
       const text = recorded.kind === 'timeout' ? 'Nobody answered in time; the run went on without this answer.' : `It was already answered: ${recorded.kind}${recorded.by ? ` by ${recorded.by}` : ''}.`;
@@ -254,9 +304,9 @@ export class ApprovalServer implements ApprovalChannel {
     const approver = bearer !== undefined ? this.#approverOf(bearer) : method === 'GET' ? this.#session(request)?.approver : undefined;
     if (!approver) return sendJson(response, 401, { error: bearer !== undefined ? 'the token is not valid' : 'an approver token is needed: Authorization: Bearer <token>' }, { 'www-authenticate': 'Bearer' });
     if (method === 'GET') {
-      if (id === undefined) return sendJson(response, 200, { approvals: this.pending });
-      const known = this.approvals.get(id);
-      return known ? sendJson(response, 200, known) : sendJson(response, 404, { error: `no approval ${JSON.stringify(id)} is known here`, id });
+      if (id === undefined) return sendJson(response, 200, { approvals: await this.listPending() });
+      const known = await this.#find(id);
+      return known ? sendJson(response, 200, { request: known.request, ...(known.answer ? { answer: known.answer } : {}) }) : sendJson(response, 404, { error: `no approval ${JSON.stringify(id)} is known here`, id });
     }
     if (method !== 'POST' || id === undefined) return sendJson(response, 405, { error: 'not allowed' }, { allow: id === undefined ? 'GET' : 'GET, POST' });
     const body = await readBody(request, 1_000_000);
@@ -266,11 +316,35 @@ export class ApprovalServer implements ApprovalChannel {
     } catch {
       return sendJson(response, 400, { error: 'the body is not JSON' });
     }
-    const known = this.approvals.get(id);
+    const known = await this.#find(id);
     if (!known) return sendJson(response, 404, { error: `no approval ${JSON.stringify(id)} is known here`, id });
     const parsed = parseApprovalAnswer(value, known.request, approver);
     if (!parsed.ok) return sendJson(response, 400, { error: parsed.error, id });
-    return sendOutcome(response, id, this.approvals.answer(id, parsed.answer));
+    return sendOutcome(response, id, await this.#deliver(id, known, parsed.answer));
+  }
+
+  /** The question `id`: the store's when it has it (it is then the authority), else this process's. */
+  async #find(id: string): Promise<Known | undefined> {
+    const stored = await this.#options.store?.getApproval(id);
+    if (stored) return { request: stored.request, ...(stored.answer ? { answer: stored.answer.answer } : {}), stored: true };
+    const local = this.approvals.get(id);
+    return local && { ...local, stored: false };
+  }
+
+  /**
+   * Gives the answer where the question lives. A stored question is answered through the store,
+   * so the first answer stored wins across processes; one whose time ran out is first given its
+   * `timeout` (as its run would on waking), so a late answer is a conflict. When a run in this
+   * process also asked this server the same question, it is settled here with the stored answer
+   * (adopted, should the run have taken the answer from the store first).
+   */
+  async #deliver(id: string, known: Known, answer: ApprovalAnswer): Promise<AnswerOutcome> {
+    const store = this.#options.store;
+    if (!known.stored || !store) return this.approvals.answer(id, answer);
+    if (!known.answer && expired(known.request)) await answerApproval(store, id, timeoutAnswer(), { channel: 'timeout' });
+    const outcome = await answerApproval(store, id, answer, { channel: this.name });
+    if (outcome.status !== 'unknown') this.approvals.adopt(id, outcome.answer);
+    return outcome;
   }
 
   #approverOf(given: string): string | undefined {

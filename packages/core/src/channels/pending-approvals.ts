@@ -97,6 +97,23 @@ export class PendingApprovals {
     return { status: sameAnswer(done.answer, answer) ? 'repeated' : 'conflict', answer: done.answer, request: done.request };
   }
 
+  /**
+   * Records `answer` as the answer to question `id` when it was decided elsewhere (a store of
+   * durable runs, where the first answer stored wins): an open question is settled with it, and
+   * a recorded answer (e.g. the `timeout` its asker got when the answer reached it another way)
+   * is replaced. An id not known here is ignored.
+   *
+   * @example
+   * const outcome = await answerApproval(store, id, answer);
+   * if (outcome.status !== 'unknown') pending.adopt(id, outcome.answer);
+   */
+  adopt(id: string, answer: ApprovalAnswer): void {
+    const open = this.#open.get(id);
+    if (open) return this.#settle(open, answer);
+    const done = this.#answered.get(id);
+    if (done) done.answer = answer;
+  }
+
   /** Takes back an open question that never reached anyone: forgotten, its asker gets `timeout`. */
   withdraw(id: string): void {
     const entry = this.#open.get(id);

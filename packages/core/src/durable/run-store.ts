@@ -49,7 +49,10 @@ export interface RunStore {
   putApproval(request: ApprovalRequest): Promise<void>;
   /** A question, and its answer when it has one. */
   getApproval(approvalId: string): Promise<{ request: ApprovalRequest; answer?: StoredAnswer } | undefined>;
-  /** The questions no one has answered yet, oldest first. */
+  /**
+   * The questions no one has answered yet, of every run in the store (whichever process runs it,
+   * or none), oldest first: what an approval server given the store lists.
+   */
   listPendingApprovals(): Promise<ApprovalRequest[]>;
   /**
    * Gives a question its answer. The first answer stored wins, across processes: a later one is
