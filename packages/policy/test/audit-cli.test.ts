@@ -1,25 +1,13 @@
 // `handrail audit verify` as a user runs it: the real executable in a child process, on audit
 // logs written to a temporary directory, tampered with in each way.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { handrail, timeout } from './run-handrail.js';
 import { auditLine, auditRecordHash, chainAuditRecord, type AuditEntry, type AuditRecord } from '../src/index.js';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-const bin = join('packages', 'policy', 'bin', 'handrail.js');
-// Each test starts a Node process that loads the TypeScript sources: room for a slow start.
-const timeout = 120_000;
 
-function handrail(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
 
 const policy = { name: 'payments', hash: `sha256:${'b'.repeat(64)}` };
 const entry = (i: number): AuditEntry =>

@@ -1,35 +1,15 @@
 // The `handrail` command as a user runs it: the real executable in a child process, on policy
 // files written to a temporary directory. Asserts what the user sees and the exit codes.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Engine } from 'json-rules-engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handrail, root, timeout } from './run-handrail.js';
 import { addOperators } from '../src/index.js';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-const bin = join('packages', 'policy', 'bin', 'handrail.js');
-// Each test starts Node processes, and loading the TypeScript sources takes a second or more on a
-// busy machine: tests run side by side, with room for a slow start.
-const timeout = 120_000;
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
-/** Runs `handrail ARGS…` from the repository root; never rejects, whatever the exit code. */
-function handrail(...args: string[]): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 const invoices = `policy invoices
 max auto_replies 8

@@ -1,24 +1,13 @@
 // `handrail fmt` as a user runs it: the real executable in a child process, from the repository
 // root, on policy files in a temporary directory.
-import { execFile } from 'node:child_process';
 import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handrail, timeout } from './run-handrail.js';
 import { compilePolicy, formatPolicy } from '../src/index.js';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-const bin = join('packages', 'policy', 'bin', 'handrail.js');
-const timeout = 120_000;
 
-function handrail(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
 
 const messy = `policy invoices   # the invoice desk
 rule review:   when content contains "NEEDS_REVIEW" then escalate "agent asked for review"

@@ -1,31 +1,14 @@
 // `handrail test` as a user runs it: the real executable in a child process, on the example
 // policies and on test files written to a temporary directory. Asserts what the user (or a CI
 // system reading the JSON or JUnit report) sees, and the exit codes.
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { handrail, timeout } from './run-handrail.js';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-const bin = join('packages', 'policy', 'bin', 'handrail.js');
-const timeout = 120_000;
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
-function handrail(...args: string[]): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 const reviewPolicy = `policy review_desk
 mode terminate

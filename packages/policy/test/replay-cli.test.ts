@@ -5,19 +5,11 @@ import { execFile, spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bin, root, timeout, type CliResult as Result } from './run-handrail.js';
 import { compilePolicy, type ReplayReport } from '../src/index.js';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-const bin = join('packages', 'policy', 'bin', 'handrail.js');
-const timeout = 120_000;
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 function run(nodeArgs: string[], args: string[], input?: (child: ReturnType<typeof spawn>) => void): Promise<Result> {
   return new Promise((resolve) => {
