@@ -80,7 +80,9 @@ export function checkPolicy(policy: ast.Policy, presets: readonly string[]): { c
           const p = statement.priority.value;
           if (!Number.isInteger(p) || p < 1) report('INVALID_VALUE', `priority must be a whole number of 1 or more, not ${p}`, statement.priority.span);
         }
-        checkCondition(statement.when, customFacts, report);
+        const depth = nestingDepth(statement.when);
+        if (depth > maxNesting) report('TOO_DEEP', `the condition nests ${depth} levels deep; at most ${maxNesting} are allowed`, statement.when.span);
+        else checkCondition(statement.when, customFacts, report);
         checkAction(statement.then, report);
         const resets = new Set<string>();
         for (const counter of statement.resets) {
@@ -98,6 +100,22 @@ export function checkPolicy(policy: ast.Policy, presets: readonly string[]): { c
 }
 
 type Report = (code: Diagnostic['code'], message: string, span: ast.Span, expected?: string[]) => void;
+
+/** Deeper conditions are refused: the compiler and the evaluators walk conditions recursively. */
+export const maxNesting = 64;
+
+/** How deeply `and` / `or` / `not` nest, measured without recursion (the input may be hostile). */
+function nestingDepth(root: ast.Condition): number {
+  let deepest = 0;
+  const stack: Array<[ast.Condition, number]> = [[root, 1]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    deepest = Math.max(deepest, depth);
+    if (node.kind === 'and' || node.kind === 'or') stack.push([node.left, depth + 1], [node.right, depth + 1]);
+    else if (node.kind === 'not') stack.push([node.operand, depth + 1]);
+  }
+  return deepest;
+}
 
 function checkAction(action: ast.Action, report: Report): void {
   if (action.kind !== 'escalate') return;

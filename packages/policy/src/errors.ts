@@ -20,6 +20,7 @@ export type PolicyErrorCode =
   | 'INVALID_VALUE'
   | 'INVALID_REGEX'
   | 'UNSAFE_REGEX'
+  | 'TOO_DEEP'
   | 'INVALID_COMPILED_POLICY';
 
 /** One problem in a policy, as data: where it is and what was expected there. */
@@ -106,17 +107,29 @@ export function formatDiagnostic(diagnostic: Diagnostic, source: string, file: s
   const last = Math.max(span.line, Math.min(lines.length, span.line + 1));
   const width = String(last).length;
   const out = [`${file}:${span.line}:${span.col}: error ${diagnostic.code}: ${diagnostic.message}`];
+  // A long line shows a window around the error, so a frame stays readable.
+  const start = Math.max(0, span.col - 1 - 40);
+  const clip = (text: string) => {
+    if (text.length <= frameWidth) return text;
+    const window = text.slice(start, start + frameWidth);
+    return `${start > 0 ? '…' : ''}${window}${start + frameWidth < text.length ? '…' : ''}`;
+  };
   for (let n = first; n <= last; n++) {
     const text = (lines[n - 1] ?? '').replace(/\r$/, '');
-    out.push(`${n === span.line ? '>' : ' '} ${String(n).padStart(width)} | ${text}`);
+    out.push(`${n === span.line ? '>' : ' '} ${String(n).padStart(width)} | ${clip(text)}`);
     if (n === span.line) {
-      const room = Math.max(1, Math.min(span.length, text.length - span.col + 1));
-      out.push(`  ${' '.repeat(width)} | ${' '.repeat(Math.max(0, span.col - 1))}${'^'.repeat(room)}`);
+      const clipped = text.length > frameWidth;
+      const column = clipped ? span.col - 1 - start + (start > 0 ? 1 : 0) : span.col - 1;
+      const room = Math.max(1, Math.min(span.length, text.length - span.col + 1, clipped ? frameWidth - (span.col - 1 - start) : Infinity));
+      out.push(`  ${' '.repeat(width)} | ${' '.repeat(Math.max(0, column))}${'^'.repeat(room)}`);
     }
   }
   if (diagnostic.expected?.length) out.push(`  expected ${oneOf(diagnostic.expected)}`);
   return out.join('\n');
 }
+
+/** Characters of a source line a frame shows at most. */
+const frameWidth = 120;
 
 function oneOf(expected: readonly string[]): string {
   if (expected.length === 1) return expected[0] as string;

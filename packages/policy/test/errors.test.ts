@@ -54,6 +54,16 @@ describe('a broken policy', () => {
     if (expected) expect(frame).toContain(expected);
   });
 
+  it('refuses conditions nested deeper than the compiler walks, and frames long lines in a window', () => {
+    const error = failure(`policy p\nrule r: when ${'not '.repeat(3000)}step > 1 then stop`);
+    expect(error.diagnostics[0]).toMatchObject({ code: 'TOO_DEEP', span: { line: 2, col: 14 } });
+    const frame = error.format();
+    expect(frame).toContain('broken.policy:2:14: error TOO_DEEP: the condition nests 3001 levels deep; at most 64 are allowed');
+    for (const line of frame.split('\n')) expect(line.length).toBeLessThan(140);
+    expect(frame).toContain('> 2 | rule r: when not not');
+    expect(frame).toMatch(/\n\s+\|\s{14}\^+$/m);
+  });
+
   it('reports every problem, not only the first', () => {
     const error = failure('policy p\nrule a: when contnet contains "x" then stop\nrule a: when step > "1" then stop');
     expect(error.diagnostics.map((d) => d.code)).toEqual(['UNKNOWN_FACT', 'DUPLICATE_RULE', 'TYPE_MISMATCH']);
@@ -109,5 +119,8 @@ describe('a broken compiled document', () => {
     expect(codes({ ...base, rules: [rule({ fact: 'content', operator: 'textMatches', value: { pattern: '(a*)*', flags: '' } })] })).toEqual(['UNSAFE_REGEX']);
     expect(codes({ ...base, hash: `sha256:${'0'.repeat(64)}` })).toEqual(['INVALID_COMPILED_POLICY']);
     expect(codes({ ...base, rules: [rule({ fact: 'step', operator: 'numberAbove', value: 'three' })] })).toEqual(['INVALID_COMPILED_POLICY']);
+    let deep: unknown = { fact: 'step', operator: 'numberAbove', value: 1 };
+    for (let i = 0; i < 5000; i++) deep = { not: deep };
+    expect(codes({ ...base, rules: [rule(deep)] })).toEqual(['TOO_DEEP']);
   });
 });

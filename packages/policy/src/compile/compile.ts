@@ -8,7 +8,7 @@ import { presetNames, presetSource, type PresetName } from '../presets.js';
 import { parsePolicy } from '../syntax/parse.js';
 import { jsonPositions, lineAndColumn } from './json-positions.js';
 import { toDocument } from './to-document.js';
-import { validateDocument, type Locate } from './validate-document.js';
+import { depthProblem, validateDocument, type Locate } from './validate-document.js';
 
 export interface LoadOptions {
   /** The file name shown in errors (`invoices.policy:7:14`). */
@@ -58,7 +58,11 @@ function documentError(diagnostics: Diagnostic[], text: string, file: string | u
  * const policy = loadPolicy(JSON.parse(await readFile('invoices.json', 'utf8')));
  */
 export function loadPolicy(input: string | PolicyDocument, options: LoadOptions = {}): Policy {
-  if (typeof input !== 'string') return loadDocument(input, JSON.stringify(input, null, 2) ?? '', options.file);
+  if (typeof input !== 'string') {
+    const tooDeep = depthProblem(input);
+    if (tooDeep) throw documentError([{ ...tooDeep, span: { line: 1, col: 1, offset: 0, length: 1 } }], '', options.file);
+    return loadDocument(input, JSON.stringify(input, null, 2) ?? '', options.file);
+  }
   if (input.trimStart().startsWith('{')) return loadJsonDocument(input, options.file);
   return compilePolicy(input, options);
 }
@@ -82,6 +86,9 @@ function loadJsonDocument(text: string, file: string | undefined): Policy {
 }
 
 function loadDocument(document: unknown, text: string, file: string | undefined): Policy {
+  // Positions are found by walking the text recursively: refuse a hostile depth first.
+  const tooDeep = depthProblem(document);
+  if (tooDeep) throw documentError([{ ...tooDeep, span: { line: 1, col: 1, offset: 0, length: 1 } }], text, file);
   const positions = jsonPositions(text);
   const locate: Locate = (pointer) => {
     let at = pointer;

@@ -8,6 +8,7 @@ import { builtInFacts, type FactDefinition } from '../facts.js';
 import { findBacktrackingHazard } from '../regex-safety.js';
 import { regexProblem } from '../policy-regex.js';
 import { pathKeys } from '../engine/path.js';
+import { maxNesting } from '../check.js';
 import { policyDocumentSchema } from './schema.js';
 
 let validate: ValidateFunction | undefined;
@@ -25,7 +26,32 @@ function message(error: ErrorObject): { text: string; expected?: string[] } {
   return { text: error.message ?? 'is invalid' };
 }
 
+/** The deepest nesting of objects and arrays in `value`, measured without recursion. */
+export function jsonDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/**
+ * A document nested too deeply to walk safely (a rule's conditions nest two JSON levels a
+ * condition level, and the checker allows `maxNesting` condition levels).
+ */
+export function depthProblem(document: unknown): Omit<Diagnostic, 'span'> | undefined {
+  const depth = jsonDepth(document);
+  if (depth <= 2 * maxNesting + 8) return undefined;
+  return { code: 'TOO_DEEP', message: `the document nests ${depth} levels deep; conditions may nest at most ${maxNesting} levels` };
+}
+
 export function validateDocument(document: unknown, locate: Locate): Diagnostic[] {
+  const tooDeep = depthProblem(document);
+  if (tooDeep) return [{ ...tooDeep, span: locate('') }];
   const check = schemaValidator();
   if (!check(document)) {
     // One diagnostic per place: the branches of an anyOf become "must be number or object".
