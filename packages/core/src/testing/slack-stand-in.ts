@@ -4,7 +4,7 @@
 import { header, listen, readBody, type Listening } from '../channels/http.js';
 import { signSlack, slackSignatureHeader, slackTimestampHeader } from '../channels/signing.js';
 import { slackApproveAction, slackRejectAction } from '../channels/slack-channel.js';
-import type { AnswerResponse } from './webhook-receiver.js';
+import { postAnswer, type AnswerResponse } from './webhook-receiver.js';
 import { Inbox } from './inbox.js';
 
 /** A message posted to the stand-in's incoming webhook. */
@@ -90,15 +90,7 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
   };
   const post = async (body: string, headers: Record<string, string>): Promise<AnswerResponse> => {
     if (!slack.interactionsUrl) throw new Error('set interactionsUrl to the SlackChannel endpoint first');
-    const response = await fetch(slack.interactionsUrl, { method: 'POST', body, headers });
-    const text = await response.text();
-    let parsed: Record<string, unknown>;
-    try {
-      parsed = JSON.parse(text) as Record<string, unknown>;
-    } catch {
-      parsed = { text };
-    }
-    return { status: response.status, body: parsed };
+    return postAnswer(slack.interactionsUrl, body, headers);
   };
   const signedClick: SlackStandIn['signedClick'] = (message, action, user = { id: 'U0001', username: 'approver' }, clickOptions = {}) => {
     const id = approvalIdOf(message);

@@ -19,6 +19,19 @@ export interface AnswerResponse {
   body: Record<string, unknown>;
 }
 
+/** POSTs an answer as a person's tool would, and reads the reply (JSON, or its text). */
+export async function postAnswer(url: string, body: string, headers: Record<string, string>): Promise<AnswerResponse> {
+  const response = await fetch(url, { method: 'POST', body, headers });
+  const text = await response.text();
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    parsed = { text };
+  }
+  return { status: response.status, body: parsed };
+}
+
 export interface WebhookReceiverOptions {
   /** The shared secret: questions must be signed with it, answers are. */
   secret: string;
@@ -59,17 +72,7 @@ export interface WebhookReceiver {
 export async function startWebhookReceiver(options: WebhookReceiverOptions): Promise<WebhookReceiver> {
   const questions = new Inbox<WebhookQuestion>();
   const refused: RefusedDelivery[] = [];
-  const post = async (url: string, body: string, headers: Record<string, string>): Promise<AnswerResponse> => {
-    const response = await fetch(url, { method: 'POST', body, headers });
-    const text = await response.text();
-    let parsed: Record<string, unknown>;
-    try {
-      parsed = JSON.parse(text) as Record<string, unknown>;
-    } catch {
-      parsed = { text };
-    }
-    return { status: response.status, body: parsed };
-  };
+  const post = postAnswer;
   let receiver: WebhookReceiver;
   const server: Listening = await listen(async (request, response) => {
     const body = (await readBody(request, 5_000_000)).toString('utf8');
