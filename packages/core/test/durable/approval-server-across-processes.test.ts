@@ -1,17 +1,15 @@
 // A durable run in a child process escalates its tool call and waits; an approval server in this
 // process, given the same FileRunStore directory, lists the question (API and page), takes the
 // answer over HTTP, and the child goes on: the tool runs exactly once.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { verifyAuditLog, type AuditRecord } from '@handrail/policy';
 import { FileRunStore, startApprovalServer, type ApprovalRequest, type ApprovalServer } from '../../src/index.js';
+import { startRefundChat } from './fixtures/refund-child.js';
 
-const root = fileURLToPath(new URL('../../../..', import.meta.url));
-const fixture = fileURLToPath(new URL('./fixtures/refund-chat.ts', import.meta.url));
 // The child loads the TypeScript sources through tsx: seconds on a busy machine.
 const timeout = 120_000;
 const anaToken = 'ana-token-0123456789abcdef';
@@ -34,37 +32,11 @@ afterAll(async () => {
 
 const fileLines = (name: string) => (existsSync(path(name)) ? readFileSync(path(name), 'utf8').split('\n').filter(Boolean) : []);
 
-/** Starts the refund chat in a child process; resolves lines of its output (JSON) as they come. */
+/** Starts the refund chat in a child process. */
 function startChild() {
-  const process_ = spawn(process.execPath, ['--import', 'tsx', '--conditions=@handrail/source', fixture, path('store'), path('audit.jsonl'), path('tool.log'), path('model.log'), 'refund-7'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child = process_;
-  const lines: Record<string, unknown>[] = [];
-  const waiters: Array<{ test: (value: Record<string, unknown>) => boolean; resolve: (value: Record<string, unknown>) => void }> = [];
-  let buffer = '';
-  let stderr = '';
-  process_.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  process_.stdout!.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    let end;
-    while ((end = buffer.indexOf('\n')) >= 0) {
-      const value = JSON.parse(buffer.slice(0, end)) as Record<string, unknown>;
-      buffer = buffer.slice(end + 1);
-      lines.push(value);
-      for (const waiter of [...waiters]) if (waiter.test(value)) waiters.splice(waiters.indexOf(waiter), 1) && waiter.resolve(value);
-    }
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => process_.on('exit', (code, signal) => resolve({ code, signal })));
-  const line = (test: (value: Record<string, unknown>) => boolean) =>
-    new Promise<Record<string, unknown>>((resolve, reject) => {
-      const found = lines.find(test);
-      if (found) return resolve(found);
-      waiters.push({ test, resolve });
-      void exited.then(({ code, signal }) => reject(new Error(`the child exited (${code ?? signal}) before the expected line; stderr:\n${stderr}`)));
-    });
-  return { line, exited };
+  const run = startRefundChat(dir, 'refund-7');
+  child = run.process;
+  return run;
 }
 
 const api = (route: string, init: RequestInit & { token?: string } = {}) =>

@@ -2,7 +2,7 @@
 // run, the answer arrives through the store from this process, and the run finishes once: the
 // tool ran exactly once, the model was not asked again for what it had answered, and the audit
 // log verifies.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,9 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { verifyAuditLog, type AuditRecord } from '@handrail/policy';
 import { answerApproval, FileRunStore } from '../../src/index.js';
+import { startRefundChat, type RefundChild } from './fixtures/refund-child.js';
 
 const root = fileURLToPath(new URL('../../../..', import.meta.url));
-const fixture = fileURLToPath(new URL('./fixtures/refund-chat.ts', import.meta.url));
 // Each child loads the TypeScript sources through tsx: seconds on a busy machine.
 const timeout = 120_000;
 
@@ -30,48 +30,10 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Child {
-  process: ChildProcess;
-  /** Resolves with the first line of output (parsed JSON) that `test` accepts. */
-  line(test: (value: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  stderr: () => string;
-}
-
-function start(): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@handrail/source', fixture, path('store'), path('audit.jsonl'), path('tool.log'), path('model.log'), 'refund-42'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  const lines: Record<string, unknown>[] = [];
-  const waiters: { test: (value: Record<string, unknown>) => boolean; resolve: (value: Record<string, unknown>) => void }[] = [];
-  let buffer = '';
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    let end;
-    while ((end = buffer.indexOf('\n')) >= 0) {
-      const value = JSON.parse(buffer.slice(0, end)) as Record<string, unknown>;
-      buffer = buffer.slice(end + 1);
-      lines.push(value);
-      for (const waiter of [...waiters]) if (waiter.test(value)) waiters.splice(waiters.indexOf(waiter), 1) && waiter.resolve(value);
-    }
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return {
-    process: child,
-    line: (test) =>
-      new Promise((resolve, reject) => {
-        const found = lines.find(test);
-        if (found) return resolve(found);
-        waiters.push({ test, resolve });
-        void exited.then(({ code, signal }) => reject(new Error(`the child exited (${code ?? signal}) before the expected line; stderr:\n${stderr}`)));
-      }),
-    exited,
-    stderr: () => stderr,
-  };
+function start(): RefundChild {
+  const child = startRefundChat(dir, 'refund-42');
+  children.push(child.process);
+  return child;
 }
 
 const fileLines = (name: string) => (existsSync(path(name)) ? readFileSync(path(name), 'utf8').split('\n').filter(Boolean) : []);
