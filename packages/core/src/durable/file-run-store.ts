@@ -1,6 +1,6 @@
 // The embedded store: plain files in one directory, readable with `cat` and `jq`.
 //   runs/<runId>.jsonl        the run's journal, appended and fsync'ed line by line
-//   runs/<runId>.lock         the process running it
+//   runs/<runId>.lock/        the process running it (a directory: see file-lock.ts)
 //   approvals/<id>.json       a question a run waits on (written whole: temp file, fsync, rename)
 //   answers/<id>.json         its answer (written whole, then linked into place: the first wins)
 import { randomUUID } from 'node:crypto';

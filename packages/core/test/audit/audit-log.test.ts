@@ -89,7 +89,7 @@ describe('AuditLog', () => {
 
   it('refuses a second writer while the first holds the log', async () => {
     const audit = await AuditLog.open(path);
-    await expect(AuditLog.open(path)).rejects.toMatchObject({ code: 'LOCKED', message: expect.stringContaining(`audit log ${path} is held by process ${process.pid}`) });
+    await expect(AuditLog.open(path)).rejects.toMatchObject({ code: 'LOCKED', message: expect.stringContaining(`audit log ${path} is held by pid ${process.pid}`) });
     await audit.close();
     await (await AuditLog.open(path)).close();
   });

@@ -113,7 +113,7 @@ describe('steps', () => {
 
   it('holds a run for one process (and one object) at a time', async () => {
     const run = await DurableRun.open(store, 'run-5');
-    await expect(DurableRun.open(store, 'run-5')).rejects.toMatchObject({ code: 'LOCKED', message: expect.stringContaining(`process ${process.pid}`) });
+    await expect(DurableRun.open(store, 'run-5')).rejects.toMatchObject({ code: 'LOCKED', message: expect.stringContaining(`run run-5 is held by pid ${process.pid}`) });
     await run.close();
     const again = await DurableRun.open(store, 'run-5');
     await again.close();
