@@ -69,7 +69,7 @@ export { FileRunStore } from './durable/file-run-store.js';
 export type { FileRunStoreOptions } from './durable/file-run-store.js';
 export { journalFormat } from './durable/journal-record.js';
 export type { JournalEntry, JournalRecord, RecordedError, SerializedRun, StepKind } from './durable/journal-record.js';
-export { DamagedFileError } from './durable/json-lines-file.js';
+export { DamagedFileError, WriteFailedError } from './durable/json-lines-file.js';
 export { MemoryRunStore } from './durable/memory-run-store.js';
 export type { RunJournal, RunStore, StoredAnswer } from './durable/run-store.js';
 export { EventEmitter } from './events.js';

@@ -63,10 +63,12 @@ export class AuditLog {
   /**
    * Chains the entry after the last record and appends it; resolves with the record once it is
    * on disk (fsync'ed). An entry whose `id` is already in the log is not written again: the
-   * promise resolves with undefined.
+   * promise resolves with undefined. When a write fails (a full disk), this append and every
+   * later one reject with the same WriteFailedError; the file keeps its whole records.
    */
   async append(entry: AuditEntry): Promise<AuditRecord | undefined> {
-    if (this.#broken) throw new Error(`audit log ${this.path} cannot be appended to after a failed write: ${this.#broken.message}`);
+    // The chain in memory ran ahead of the file: nothing may follow a record that is not there.
+    if (this.#broken) throw this.#broken;
     if (entry.id !== undefined) {
       if (this.#ids.has(entry.id)) return undefined;
       this.#ids.add(entry.id);
@@ -77,7 +79,7 @@ export class AuditLog {
     try {
       await this.#file.append(record);
     } catch (error) {
-      // The chain in memory ran ahead of the file: later records would not verify.
+      // WriteFailedError: the file was cut back to its last whole record, which still verifies.
       this.#broken = error as Error;
       throw error;
     }

@@ -3,7 +3,7 @@
 // twice) up to where it stopped, then goes on. A question to a person is one such step: the
 // run can die while it waits, and another process restores it when the answer arrives.
 import { createHash, randomUUID } from 'node:crypto';
-import { decide, type DecideOptions, type Decision, type Policy, type Turn } from '@handrail/policy';
+import { decide, type AuditEntry, type DecideOptions, type Decision, type Policy, type Turn } from '@handrail/policy';
 import { answerAuditEntry, decisionAuditEntry } from '../audit/audit-entries.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest } from '../channels/approval.js';
@@ -108,13 +108,14 @@ interface Entry {
 }
 
 /**
- * The status of a run object: running, waiting for an answer, finished, or closed (released
- * without finishing).
+ * The status of a run object: running, waiting for an answer, finished, stopped (a record could
+ * not be written: every call throws that error; close the run, restore it later), or closed
+ * (released without finishing).
  *
  * @example
  * if (run.status === 'waiting') console.log('waiting for a person');
  */
-export type DurableRunStatus = 'running' | 'waiting' | 'finished' | 'closed';
+export type DurableRunStatus = 'running' | 'waiting' | 'finished' | 'stopped' | 'closed';
 
 function toJson(value: unknown): unknown {
   const text = JSON.stringify(value);
@@ -176,6 +177,9 @@ export class DurableRun {
   #finished = false;
   #closed = false;
   #waiting = 0;
+  /** Why the run stopped: a journal or audit record that could not be written. */
+  #stopped: unknown;
+  #hasStopped = false;
 
   private constructor(store: RunStore, journal: RunJournal, options: DurableRunOptions) {
     this.store = store;
@@ -259,6 +263,7 @@ export class DurableRun {
   get status(): DurableRunStatus {
     if (this.#finished) return 'finished';
     if (this.#closed) return 'closed';
+    if (this.#hasStopped) return 'stopped';
     return this.#waiting > 0 ? 'waiting' : 'running';
   }
 
@@ -316,7 +321,7 @@ export class DurableRun {
     const key = given ?? this.nextKey(`decision:${agent ?? policy.name}`);
     const { value, at } = await this.#step(key, 'decision', true, () => decide(policy, turn, decideOptions));
     const decision = value as Decision;
-    await this.#audit?.append(
+    await this.#audited(
       decisionAuditEntry(decision, { runId: this.runId, id: `${this.runId}/${key}`, time: at, turn, ...(agent !== undefined ? { agent } : {}), ...(sender !== undefined ? { sender } : {}) }),
     );
     return decision;
@@ -365,6 +370,7 @@ export class DurableRun {
    * still be restored and replayed; nothing new can happen in it.
    */
   async finish(result?: unknown): Promise<void> {
+    this.#checkRunning();
     if (!this.#finished) {
       this.#checkOpen();
       if (this.replaying)
@@ -422,20 +428,50 @@ export class DurableRun {
   async #append(entry: JournalEntry): Promise<JournalRecord> {
     // Numbered now: steps running side by side append in call order, which is the file's order.
     const record = { seq: this.#nextSeq++, at: new Date().toISOString(), ...entry } as JournalRecord;
-    await this.#journal.append(record);
+    try {
+      await this.#journal.append(record);
+    } catch (error) {
+      throw this.#stop(error);
+    }
     this.#absorb(record);
     // A step begun now is not one to replay.
     if (record.type === 'step-started' || record.type === 'approval-requested') this.#cursor = this.#order.length;
     return record;
   }
 
+  /**
+   * A record that could not be written stops the run: nothing may act on a step or a decision
+   * that is not on record, so every later call throws the same error.
+   */
+  #stop(error: unknown): unknown {
+    if (!this.#hasStopped) {
+      this.#hasStopped = true;
+      this.#stopped = error;
+    }
+    return error;
+  }
+
+  #checkRunning(): void {
+    if (this.#hasStopped) throw this.#stopped;
+  }
+
+  async #audited(entry: AuditEntry): Promise<void> {
+    try {
+      await this.#audit?.append(entry);
+    } catch (error) {
+      throw this.#stop(error);
+    }
+  }
+
   #checkOpen(): void {
+    this.#checkRunning();
     if (this.#finished) throw new DurableRunError('RUN_FINISHED', `run ${this.runId} has finished: it replays, but nothing new can happen in it`);
     if (this.#closed) throw new DurableRunError('LOCKED', `run ${this.runId} was closed; restore it to go on`);
   }
 
   /** Takes the next key; true when the journal holds it (replay), false when it is new. */
   #claim(key: string, kind: StepKind | 'approval'): boolean {
+    this.#checkRunning();
     if (this.#used.has(key)) throw new DurableRunError('DUPLICATE_STEP', `run ${this.runId} already has a step "${key}": keys are unique within a run`, { step: key });
     if (this.#cursor < this.#order.length) {
       const expected = this.#order[this.#cursor]!;
@@ -550,6 +586,6 @@ export class DurableRun {
   }
 
   async #auditAnswer(key: string, request: ApprovalRequest, record: Extract<JournalRecord, { type: 'approval-answered' }>): Promise<void> {
-    await this.#audit?.append(answerAuditEntry(request, record.answer, { runId: this.runId, id: `${this.runId}/${key}`, time: record.at, channel: record.channel }));
+    await this.#audited(answerAuditEntry(request, record.answer, { runId: this.runId, id: `${this.runId}/${key}`, time: record.at, channel: record.channel }));
   }
 }

@@ -15,6 +15,7 @@ import { hostname } from 'node:os';
 import { mkdir, open, readdir, readFile, rename, rm, rmdir, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { DurableRunError } from './durable-run-error.js';
+import { writeFully } from './json-lines-file.js';
 
 interface Holder {
   pid: number;
@@ -123,7 +124,7 @@ export async function acquireFileLock(path: string, what: string): Promise<() =>
   try {
     const handle = await open(join(staging, mine), 'wx');
     try {
-      await handle.write(JSON.stringify(me));
+      await writeFully(handle, Buffer.from(JSON.stringify(me), 'utf8'));
       await handle.sync();
     } finally {
       await handle.close();

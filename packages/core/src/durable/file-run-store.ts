@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { ApprovalAnswer, ApprovalRequest } from '../channels/approval.js';
 import { acquireFileLock } from './file-lock.js';
 import type { JournalRecord } from './journal-record.js';
-import { JsonLinesFile, parseJsonLines, syncDirectory } from './json-lines-file.js';
+import { JsonLinesFile, parseJsonLines, syncDirectory, writeFully } from './json-lines-file.js';
 import type { AnswerOutcome } from '../channels/pending-approvals.js';
 import type { RunJournal, RunStore, StoredAnswer } from './run-store.js';
 import { checkId, isStorableId, laterAnswerOutcome } from './stored-answers.js';
@@ -37,11 +37,15 @@ async function writeTemporary(directory: string, content: string): Promise<strin
   const path = join(directory, `.${randomUUID()}.tmp`);
   const handle = await open(path, 'wx');
   try {
-    await handle.write(content);
+    await writeFully(handle, Buffer.from(content, 'utf8'));
     await handle.sync();
-  } finally {
+  } catch (error) {
+    // A file that is not whole never gets its real name.
     await handle.close();
+    await unlink(path).catch(() => undefined);
+    throw error;
   }
+  await handle.close();
   return path;
 }
 

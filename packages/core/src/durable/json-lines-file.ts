@@ -1,6 +1,8 @@
-// An append-only file of JSON values, one a line. Each append is one write of the whole line,
-// then fsync, before the caller goes on: a line on disk is a line that happened. A crash can
-// only leave the last line torn (written in part, never acknowledged); opening drops it.
+// An append-only file of JSON values, one a line. Each append writes the whole line, then
+// fsyncs, before the caller goes on: a line on disk is a line that happened. A crash can only
+// leave the last line torn (written in part, never acknowledged); opening drops it. A write
+// that fails (a full disk, an I/O error) rejects, cuts the file back to its last whole line and
+// ends the file's appends: no record ever follows a torn one.
 import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ConfigurationError, HandrailError } from '@handrail/policy';
@@ -26,6 +28,41 @@ export class DamagedFileError extends HandrailError {
     detail: string,
   ) {
     super('FILE_DAMAGED', `${path}:${line}: ${detail}`);
+  }
+}
+
+/**
+ * A record that could not be written whole (`cause`: the system's error, e.g. `ENOSPC` on a full
+ * disk). The file was cut back to its last whole record and takes no more appends; reopen it
+ * once the cause is gone.
+ *
+ * @example
+ * catch (error) { if (error instanceof WriteFailedError && (error.cause as NodeJS.ErrnoException).code === 'ENOSPC') alertOperator('disk full'); }
+ */
+export class WriteFailedError extends HandrailError {
+  constructor(
+    readonly path: string,
+    cause: unknown,
+    cutBack: boolean,
+  ) {
+    super(
+      'WRITE_FAILED',
+      `${path}: a record could not be written (${(cause as Error).message}); ${cutBack ? 'the file was cut back to its last whole record' : 'the file could not be cut back, and opening it will drop its torn last line'}, and it takes no more appends until it is reopened`,
+      { cause },
+    );
+  }
+}
+
+/**
+ * Writes all of `bytes` at the handle's position (the end, for a file opened to append): a
+ * write that stops short is continued, so that a full disk surfaces as the error it is
+ * (`ENOSPC`) rather than as a short count nobody looked at.
+ */
+export async function writeFully(handle: FileHandle, bytes: Uint8Array): Promise<void> {
+  for (let written = 0; written < bytes.length; ) {
+    const { bytesWritten } = await handle.write(bytes, written, bytes.length - written);
+    if (bytesWritten <= 0) throw Object.assign(new Error(`write stored nothing (${bytesWritten} bytes)`), { code: 'EIO' });
+    written += bytesWritten;
   }
 }
 
@@ -73,10 +110,14 @@ export class JsonLinesFile<T> {
   readonly #handle: FileHandle;
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
+  /** The length of the whole lines written: where a failed append is cut back to. */
+  #size: number;
+  #failed: WriteFailedError | undefined;
 
-  private constructor(path: string, handle: FileHandle) {
+  private constructor(path: string, handle: FileHandle, size: number) {
     this.path = path;
     this.#handle = handle;
+    this.#size = size;
   }
 
   /**
@@ -113,20 +154,41 @@ export class JsonLinesFile<T> {
       await handle.close();
       throw error;
     }
-    return { file: new JsonLinesFile<T>(path, handle), values, droppedBytes: bytes.length - whole };
+    return { file: new JsonLinesFile<T>(path, handle, whole), values, droppedBytes: bytes.length - whole };
   }
 
-  /** Appends one value as a line; resolves once the line is written and fsync'ed. Appends keep their call order. */
+  /**
+   * Appends one value as a line; resolves once the line is written and fsync'ed. Appends keep
+   * their call order. One that fails rejects with WriteFailedError, and so does every append
+   * after it (the same error).
+   */
   append(value: T): Promise<void> {
     if (this.#closed) return Promise.reject(new ConfigurationError(`${this.path} is closed`));
-    const line = `${JSON.stringify(value)}\n`;
+    const line = Buffer.from(`${JSON.stringify(value)}\n`, 'utf8');
     const done = this.#queue.then(async () => {
-      await this.#handle.write(line);
-      await this.#handle.sync();
+      if (this.#failed) throw this.#failed;
+      try {
+        await writeFully(this.#handle, line);
+        await this.#handle.sync();
+      } catch (error) {
+        this.#failed = new WriteFailedError(this.path, error, await this.#cutBack());
+        throw this.#failed;
+      }
+      this.#size += line.length;
     });
-    // A failed append fails its caller; the ones after it still run.
     this.#queue = done.catch(() => undefined);
     return done;
+  }
+
+  /** Truncates the file to its whole lines, dropping what a failed append left; false when that failed too. */
+  async #cutBack(): Promise<boolean> {
+    try {
+      await this.#handle.truncate(this.#size);
+      await this.#handle.sync();
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Waits for pending appends, then closes the file. */

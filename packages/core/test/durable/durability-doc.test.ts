@@ -22,7 +22,7 @@ describe('docs/durability.md', () => {
   });
 
   it('names the error codes a host meets', () => {
-    for (const code of ['STEP_INTERRUPTED', 'REPLAY_DIVERGED', 'RUN_NOT_FOUND', 'RUN_FINISHED', 'LOCKED', 'FILE_DAMAGED']) expect(doc).toContain(code);
+    for (const code of ['STEP_INTERRUPTED', 'REPLAY_DIVERGED', 'RUN_NOT_FOUND', 'RUN_FINISHED', 'LOCKED', 'FILE_DAMAGED', 'WRITE_FAILED']) expect(doc).toContain(code);
   });
 
   it('its journal and audit lines are one JSON object a line, with the members the code writes', () => {
