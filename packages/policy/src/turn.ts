@@ -105,13 +105,73 @@ export function toolFact(call: ToolCall | undefined): { name: string; args: unkn
   return { name, args: args ?? {} };
 }
 
-const fence = /^[ \t]*```[ \t]*([\w+-]*)[^\n]*\n([\s\S]*?)^[ \t]*```[ \t]*$/gm;
+/** Where JavaScript's multiline `^` and `$` see a line break. */
+const isLineBreak = (code: number) => code === 10 || code === 13 || code === 0x2028 || code === 0x2029;
+const isBlank = (code: number) => code === 32 || code === 9;
+const isLanguageCharacter = (code: number) =>
+  (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 43 || code === 45;
 
-/** Fenced code blocks in a message, as AutoGen's extract_code finds them. */
+/** Where a line starting at `start` ends: at its line break, or at the end of the text. */
+function lineEnd(text: string, start: number): number {
+  let end = start;
+  while (end < text.length && !isLineBreak(text.charCodeAt(end))) end++;
+  return end;
+}
+
+/** Past the blanks and three backticks that open `text` at `start`, or -1. */
+function afterFence(text: string, start: number): number {
+  let at = start;
+  while (at < text.length && isBlank(text.charCodeAt(at))) at++;
+  return text.startsWith('```', at) ? at + 3 : -1;
+}
+
+/** Where a closing fence on the line at `start` ends (before its line break), or -1. */
+function closingFenceEnd(text: string, start: number): number {
+  let at = afterFence(text, start);
+  if (at < 0) return -1;
+  while (at < text.length && isBlank(text.charCodeAt(at))) at++;
+  return at === text.length || isLineBreak(text.charCodeAt(at)) ? at : -1;
+}
+
+/**
+ * Fenced code blocks in a message, as AutoGen's extract_code finds them: a line of three
+ * backticks and an optional language opens a block, the next line of only three backticks closes
+ * it. One pass over the lines, so hostile text (thousands of unclosed fences) costs linear time;
+ * the result is what `/^[ \t]*```[ \t]*([\w+-]*)[^\n]*\n([\s\S]*?)^[ \t]*```[ \t]*$/gm` finds.
+ *
+ * @example
+ * findCodeBlocks('Run this:\n```sh\nls\n```\n'); // [{ language: 'sh', code: 'ls\n' }]
+ */
 export function findCodeBlocks(text: string | undefined): CodeBlock[] {
   if (!text || !text.includes('```')) return [];
   const blocks: CodeBlock[] = [];
-  for (const match of text.matchAll(fence)) blocks.push({ language: match[1] ?? '', code: match[2] ?? '' });
+  let line = 0;
+  while (line < text.length) {
+    const fenceEnd = afterFence(text, line);
+    if (fenceEnd < 0) {
+      line = lineEnd(text, line) + 1;
+      continue;
+    }
+    let languageEnd = fenceEnd;
+    while (languageEnd < text.length && isBlank(text.charCodeAt(languageEnd))) languageEnd++;
+    const languageStart = languageEnd;
+    while (languageEnd < text.length && isLanguageCharacter(text.charCodeAt(languageEnd))) languageEnd++;
+    // The opening line runs to a \n (a \r or U+2028 inside it does not end it).
+    const bodyStart = text.indexOf('\n', languageEnd) + 1;
+    // With no \n, or no closing fence after this one, no later fence can be closed either.
+    if (bodyStart === 0) break;
+    let close = bodyStart;
+    let closeEnd = -1;
+    while (close <= text.length) {
+      closeEnd = closingFenceEnd(text, close);
+      if (closeEnd >= 0) break;
+      close = lineEnd(text, close) + 1;
+    }
+    if (closeEnd < 0) break;
+    blocks.push({ language: text.slice(languageStart, languageEnd), code: text.slice(bodyStart, close) });
+    // The closing fence's line break starts the next line.
+    line = closeEnd + 1;
+  }
   return blocks;
 }
 
