@@ -40,6 +40,17 @@ const cases: Array<[string, PolicyErrorCode, number, number, string]> = [
   ['policy p\nrule r: when content contains "\\u12" then stop', 'INVALID_TOKEN', 2, 31, ''],
   ['policy p\nfact meta: any\nrule r: when meta.amount > 100 then stop', 'TYPE_MISMATCH', 3, 18, 'fact meta: object'],
   ['policy p\nrule r: when content matches /a^b/m then stop', 'INVALID_REGEX', 3 - 1, 30, ''],
+  ['policy p\nrule r: when content contains "a\tb" then stop', 'INVALID_TOKEN', 2, 33, 'write \\t'],
+  ['policy p\nrule r: when content == "a\u0000b\r" then stop', 'INVALID_TOKEN', 2, 27, 'write \\u0000'],
+  [`policy p\nrule r: when step > ${'9'.repeat(400)} then stop`, 'INVALID_VALUE', 2, 21, 'too large'],
+  ['policy p\nrule r: when step > -9007199254740992 then stop', 'INVALID_VALUE', 2, 21, 'too large'],
+  [`policy p\nrule r: when tool.args[${'9'.repeat(30)}] == 1 then stop`, 'INVALID_VALUE', 2, 24, 'too large'],
+  ['policy p\nrule r: when step > 1 then escalate timeout 99999999999999999999d', 'INVALID_VALUE', 2, 45, '365d'],
+  ['policy p\nrule r: when step > 1 then escalate timeout 8761h', 'INVALID_VALUE', 2, 45, '365d'],
+  ['policy p\nrule r: when elapsed > 366d then stop', 'INVALID_VALUE', 2, 24, '365d'],
+  [`policy p\nrule r: when ${'('.repeat(3000)}step > 1 then stop`, 'TOO_DEEP', 2, 270, 'at most 64'],
+  [`policy p\nrule r: when ${'not '.repeat(3000)}step > 1 then stop`, 'TOO_DEEP', 2, 1038, 'at most 64'],
+  [`policy p\nrule r: when ${'not ('.repeat(3000)}step > 1 then stop`, 'TOO_DEEP', 2, 654, 'at most 64'],
 ];
 
 describe('a broken policy', () => {
@@ -55,10 +66,10 @@ describe('a broken policy', () => {
   });
 
   it('refuses conditions nested deeper than the compiler walks, and frames long lines in a window', () => {
-    const error = failure(`policy p\nrule r: when ${'not '.repeat(3000)}step > 1 then stop`);
+    const error = failure(`policy p\nrule r: when ${'not '.repeat(200)}step > 1 then stop`);
     expect(error.diagnostics[0]).toMatchObject({ code: 'TOO_DEEP', span: { line: 2, col: 14 } });
     const frame = error.format();
-    expect(frame).toContain('broken.policy:2:14: error TOO_DEEP: the condition nests 3001 levels deep; at most 64 are allowed');
+    expect(frame).toContain('broken.policy:2:14: error TOO_DEEP: the condition nests 201 levels deep; at most 64 are allowed');
     for (const line of frame.split('\n')) expect(line.length).toBeLessThan(140);
     expect(frame).toContain('> 2 | rule r: when not not');
     expect(frame).toMatch(/\n\s+\|\s{14}\^+$/m);
@@ -101,6 +112,19 @@ describe('a broken compiled document', () => {
       if (!PolicyError.isInstance(error)) throw error;
       expect(error.diagnostics[0]).toMatchObject({ code: 'INVALID_COMPILED_POLICY', span: { line: 11, col: 25 } });
       expect(error.format()).toContain('p.json:11:25: error INVALID_COMPILED_POLICY: /rules/0/conditions/all/0/operator: must be one of the allowed values');
+    }
+  });
+
+  it('refuses a timeout longer than 365 days, at the line of the timeout', () => {
+    const escalation = (timeoutMs: number) => ({ format: 'handrail.policy/v1', name: 'p', rules: [{ name: 'r', conditions: { all: [{ fact: 'step', operator: 'numberAbove', value: 1 }] }, event: { type: 'escalate', params: { reason: 'x', timeoutMs } } }] });
+    expect(() => loadPolicy(JSON.stringify(escalation(365 * 86_400_000)))).not.toThrow();
+    const text = JSON.stringify(escalation(365 * 86_400_000 + 1), null, 2);
+    try {
+      loadPolicy(text, { file: 'p.json' });
+      throw new Error('expected a failure');
+    } catch (error) {
+      if (!PolicyError.isInstance(error)) throw error;
+      expect(error.format()).toMatch(/^p\.json:\d+:\d+: error INVALID_COMPILED_POLICY: \/rules\/0\/event\/params\/timeoutMs: must be <= 31536000000/);
     }
   });
 

@@ -3,6 +3,7 @@
 import { documentFormat } from '../document.js';
 import { factTypes, resettableCounters } from '../facts.js';
 import { operators, type OperatorDefinition } from '../operators.js';
+import { maxDurationMs } from '../syntax/lexer.js';
 
 const name = '^[A-Za-z_][A-Za-z0-9_]*$';
 const factReference = {
@@ -126,7 +127,7 @@ export const policyDocumentSchema = {
             reason: { type: 'string' },
             reply: { type: 'string' },
             onNoInput: { enum: ['continue', 'stop', 'reply'] },
-            timeoutMs: { type: 'integer', minimum: 1 },
+            timeoutMs: { type: 'integer', minimum: 1, maximum: maxDurationMs },
             channel: { type: 'string', pattern: name },
             prompt: { type: 'string' },
             reset: { type: 'array', uniqueItems: true, items: { enum: [...resettableCounters] } },

@@ -1,10 +1,10 @@
 // Typed AST builders called by the grammar's actions. Each receives nearley's `data` array.
 import type { Token } from 'moo';
 import type * as ast from '../ast.js';
+import { durationMs } from './lexer.js';
 
 type Data = any[];
 
-const durationUnits: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 function isToken(value: unknown): value is Token {
   return typeof value === 'object' && value !== null && 'offset' in value && 'text' in value;
@@ -40,10 +40,7 @@ const identifier = (token: Token): ast.Identifier => ({ name: token.value, span:
 export const string = ([token]: Data): ast.StringLiteral => ({ kind: 'string', value: JSON.parse(token.value), span: extent(token) });
 export const number = ([token]: Data): ast.NumberLiteral => ({ kind: 'number', value: Number(token.value), span: extent(token) });
 export const boolean = ([[token]]: Data): ast.BooleanLiteral => ({ kind: 'boolean', value: token.value === 'true', span: extent(token) });
-export const duration = ([token]: Data): ast.DurationLiteral => {
-  const [, amount, unit] = /^([0-9]+)([a-z]+)$/.exec(token.value) as RegExpExecArray;
-  return { kind: 'duration', value: Number(amount) * (durationUnits[unit as string] as number), text: token.value, span: extent(token) };
-};
+export const duration = ([token]: Data): ast.DurationLiteral => ({ kind: 'duration', value: durationMs(token.value), text: token.value, span: extent(token) });
 export const list = (data: Data): ast.ListLiteral => {
   const items = data.length === 2 ? [] : [data[1], ...data[2].map((pair: Data) => pair[1])];
   const asItem = (item: ast.Scalar) => (item.kind === 'duration' ? { kind: 'number' as const, value: item.value, span: item.span } : item);

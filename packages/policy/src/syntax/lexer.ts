@@ -1,4 +1,5 @@
 import moo from 'moo';
+import type { Diagnostic } from '../errors.js';
 
 /** Words with a meaning of their own; a fact path may still use them after a dot. */
 export const keywords = [
@@ -12,7 +13,8 @@ const rules: moo.Rules = {
   whitespace: /[ \t\r\f]+/,
   newline: { match: /\n/, lineBreaks: true },
   comment: /#[^\n]*/,
-  string: { match: /"(?:\\["\\/bfnrt]|\\u[0-9a-fA-F]{4}|[^"\\\n])*"/ },
+  // Control characters (a raw tab, a carriage return) must be escaped, as in JSON.
+  string: { match: /"(?:\\["\\/bfnrt]|\\u[0-9a-fA-F]{4}|[^"\\\x00-\x1f])*"/ },
   regex: /\/(?:\\[^\n]|\[(?:\\[^\n]|[^\]\\\n])*\]|[^/\\\n[])+\/[a-zA-Z]*/,
   duration: /[0-9]+(?:ms|s|m|h|d)(?![A-Za-z0-9_])/,
   number: /-?[0-9]+(?:\.[0-9]+)?(?![A-Za-z_])/,
@@ -21,6 +23,41 @@ const rules: moo.Rules = {
   punctuation: ['(', ')', '[', ']', ',', ':', '.'],
   invalid: moo.error,
 };
+
+const durationUnits: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** The longest duration a policy may state: 365 days, so every timeout can really be waited for. */
+export const maxDurationMs = 365 * 86_400_000;
+
+/**
+ * How deeply the parser lets parentheses and `not` nest: far above the checker's limit (64
+ * condition levels, reported with the whole condition), far below what exhausts the stack.
+ */
+const deepestParse = 256;
+
+/** The milliseconds a duration token stands for (`10m` is 600000). */
+export function durationMs(text: string): number {
+  const [, amount, unit] = /^([0-9]+)([a-z]+)$/.exec(text) as RegExpExecArray;
+  return Number(amount) * (durationUnits[unit as string] as number);
+}
+
+/**
+ * What makes a token that reads as the language unable to stand: a number too large to be exact,
+ * a duration too long to wait for.
+ */
+function problemWith(token: moo.Token): Diagnostic | undefined {
+  const span = { line: token.line, col: token.col, offset: token.offset, length: token.text.length };
+  if (token.type === 'number') {
+    const value = Number(token.text);
+    if (!(Math.abs(value) <= Number.MAX_SAFE_INTEGER))
+      return { code: 'INVALID_VALUE', message: `the number ${abbreviate(token.text)} is too large: numbers lie between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`, span };
+  }
+  if (token.type === 'duration' && !(durationMs(token.text) <= maxDurationMs))
+    return { code: 'INVALID_VALUE', message: `the duration ${abbreviate(token.text)} is longer than the longest allowed, 365d (8760h)`, span };
+  return undefined;
+}
+
+const abbreviate = (text: string) => (text.length > 24 ? `${text.slice(0, 12)}…${text.slice(-8)}` : text);
 
 /** Tokens the grammar never sees. */
 const skipped = new Set(['whitespace', 'newline', 'comment']);
@@ -39,11 +76,25 @@ export interface Comment {
 export function createLexer() {
   const inner = moo.compile(rules);
   const comments: Comment[] = [];
+  // The parser's work (and its error reporting) recurses once per open level, so nesting is
+  // bounded here, before it can run out of stack: each `(` still open, the `not`s before it, and
+  // the `not`s since the last `and`, `or` or `then` (which end every negation before them).
+  const groups: number[] = [];
+  let nots = 0;
+  const nesting = () => groups.length + groups.reduce((sum, count) => sum + count, 0) + nots;
   const lexer = {
     comments,
+    /**
+     * Set when the text stops at a token that cannot stand; the lexer then reports the end of
+     * input, so the parser neither wraps the problem nor walks its states to describe it.
+     */
+    problem: undefined as Diagnostic | undefined,
     reset(chunk: string, state?: moo.LexerState) {
       inner.reset(chunk, state);
       comments.length = 0;
+      lexer.problem = undefined;
+      groups.length = 0;
+      nots = 0;
       return lexer;
     },
     next(): moo.Token | undefined {
@@ -51,7 +102,21 @@ export function createLexer() {
         const token = inner.next();
         if (!token) return undefined;
         if (token.type === 'comment') comments.push({ text: token.text, line: token.line, col: token.col, offset: token.offset });
-        if (!token.type || !skipped.has(token.type)) return token;
+        if (token.type && skipped.has(token.type)) continue;
+        lexer.problem = problemWith(token);
+        if (lexer.problem) return undefined;
+        if (token.text === '(') {
+          groups.push(nots);
+          nots = 0;
+        } else if (token.text === ')') nots = 0, groups.pop();
+        else if (token.text === 'not') nots++;
+        else if (token.text === 'and' || token.text === 'or' || token.text === 'then') nots = 0;
+        if (nesting() > deepestParse) {
+          const span = { line: token.line, col: token.col, offset: token.offset, length: token.text.length };
+          lexer.problem = { code: 'TOO_DEEP', message: `the condition nests more than ${deepestParse} levels deep here (parentheses and "not"); conditions may nest at most 64 levels`, span };
+          return undefined;
+        }
+        return token;
       }
     },
     save: () => inner.save(),

@@ -54,7 +54,15 @@ function unexpectedToken(token: Token, expected: string[]): Diagnostic {
   if (token.type === 'invalid') {
     const text = token.text;
     const firstLine = text.split('\n')[0]!;
-    const badEscape = text.startsWith('"') && /^"(?:\\["\\/bfnrt]|\\u[0-9a-fA-F]{4}|[^"\\\n])*\\/.test(firstLine);
+    const validPrefix = /^"(?:\\["\\/bfnrt]|\\u[0-9a-fA-F]{4}|[^"\\\x00-\x1f])*/.exec(firstLine)?.[0] ?? '';
+    const badEscape = text.startsWith('"') && firstLine[validPrefix.length] === '\\';
+    const control = text.startsWith('"') ? firstLine.charCodeAt(validPrefix.length) : NaN;
+    if (control < 0x20) {
+      const name = control === 9 ? 'a tab' : control === 13 ? 'a carriage return' : `the control character U+${control.toString(16).toUpperCase().padStart(4, '0')}`;
+      const escape = control === 9 ? '\\t' : control === 13 ? '\\r' : `\\u${control.toString(16).padStart(4, '0')}`;
+      const at = { line: token.line, col: token.col + validPrefix.length, offset: token.offset + validPrefix.length, length: 1 };
+      return { code: 'INVALID_TOKEN', message: `a string cannot hold ${name} as it is; write ${escape}`, span: at, expected };
+    }
     const what = badEscape
       ? 'invalid escape in string (use \\" \\\\ \\/ \\b \\f \\n \\r \\t or \\u followed by four hex digits)'
       : text.startsWith('"')
@@ -89,6 +97,7 @@ function endSpan(source: string): ast.Span {
  */
 export function parsePolicy(source: string, options: { file?: string } = {}): ast.Policy {
   const parser = new nearley.Parser(compiledGrammar);
+  const lexer = compiledGrammar.lexer as unknown as Lexer;
   try {
     parser.feed(source);
   } catch (error) {
@@ -97,6 +106,7 @@ export function parsePolicy(source: string, options: { file?: string } = {}): as
     const table = (parser as unknown as ParserInternals).table;
     throw new PolicyError([unexpectedToken(token, expectedAt(parser, table.length - 2))], source, options.file);
   }
+  if (lexer.problem) throw new PolicyError([lexer.problem], source, options.file);
   const results = parser.results as ast.Policy[];
   if (results.length === 0) {
     const table = (parser as unknown as ParserInternals).table;
@@ -105,7 +115,6 @@ export function parsePolicy(source: string, options: { file?: string } = {}): as
   }
   // More than one result would mean an ambiguous grammar; a test guards against it.
   const policy = results[0] as ast.Policy;
-  const lexer = compiledGrammar.lexer as unknown as Lexer;
   policy.comments = lexer.comments.map((c) => ({ text: c.text, span: { line: c.line, col: c.col, offset: c.offset, length: c.text.length } }));
   return policy;
 }
