@@ -3,11 +3,12 @@
 // Short texts use the native engine; longer ones a linear-time RE2 engine (re2js), on the same
 // pattern translated so both read it alike.
 import { RE2JS } from 're2js';
-import { unboundedQuantifiers } from './regex-safety.js';
+import { chooseEngine } from './regex-safety.js';
 
 /**
- * Texts up to this length use the native engine when the pattern has at most one unbounded
- * quantifier: the worst case (every start position times one repetition) stays near 20 ms.
+ * Texts up to this length use the native engine when the pattern has one unbounded quantifier
+ * and little ambiguity: the worst case (every start position times one repetition) stays near
+ * 20 ms.
  */
 export const nativeRegexLimit = 4096;
 
@@ -134,8 +135,13 @@ function re2Flags(flags: string): number {
 export class PolicyRegex {
   readonly native: RegExp;
   readonly linear: RE2JS;
-  /** Longest text given to the native engine: 0 when the pattern could backtrack polynomially. */
+  /**
+   * Longest text given to the native engine: Infinity when its work from each position is
+   * bounded, `nativeRegexLimit` with one unbounded repetition, 0 when it could backtrack more.
+   */
   readonly nativeLimit: number;
+  /** Why the pattern runs where it does, for people reading `handrail explain`. */
+  readonly engineReason: string;
   /** Whether the linear engine must read `foldsApart` letters as U+FFFF (i without u). */
   private readonly remapsFolds: boolean;
 
@@ -148,7 +154,7 @@ export class PolicyRegex {
     if (this.remapsFolds && namesFoldsApart(pattern))
       throw new SyntaxError('ignoring case, this pattern names a letter (such as ſ, K, Å, Ω or ẞ) that case folding treats differently on long texts; add the u flag');
     this.linear = RE2JS.compile(toRe2Syntax(pattern, flags), re2Flags(flags));
-    this.nativeLimit = unboundedQuantifiers(pattern) <= 1 ? nativeRegexLimit : 0;
+    ({ nativeLimit: this.nativeLimit, reason: this.engineReason } = chooseEngine(pattern, nativeRegexLimit));
   }
 
   test(text: string): boolean {

@@ -109,16 +109,147 @@ export function findBacktrackingHazard(pattern: string): string | undefined {
   return undefined;
 }
 
-/**
- * How many unbounded repetitions (`*`, `+`, `{n,}`) a pattern has, counting a bounded repetition
- * of a group that holds one as two. Each can multiply a backtracking engine's work by the text's
- * length, so a pattern with more than one runs on the linear engine whatever the length.
- */
-export function unboundedQuantifiers(pattern: string): number {
-  const tokens = tokenize(pattern);
-  let count = tokens.filter((token) => token.kind === 'quantifier' && token.unbounded).length;
-  for (const { body, quantifier } of groups(tokens)) {
-    if (quantifier && !quantifier.unbounded && body.some((token) => token.kind === 'quantifier' && token.unbounded)) count += 2;
+/** A pattern's shape, enough to bound a backtracking engine's work from one position. */
+type Shape =
+  | { kind: 'atom'; first?: string }
+  | { kind: 'assertion' }
+  | { kind: 'sequence'; items: Shape[] }
+  | { kind: 'alternation'; items: Shape[] }
+  | { kind: 'repeat'; body: Shape; min: number; max: number };
+
+/** Deeper groups than this are not analysed: such a pattern runs on the linear engine. */
+const deepestAnalysis = 100;
+
+function bounds(quantifier: string): { min: number; max: number } {
+  const text = quantifier.replace(/\?$/, '') || '?';
+  if (text === '*') return { min: 0, max: Infinity };
+  if (text === '+') return { min: 1, max: Infinity };
+  if (text === '?') return { min: 0, max: 1 };
+  const [, min, comma, max] = /^\{(\d+)(,(\d*))?\}$/.exec(text)!;
+  return { min: Number(min), max: comma === undefined ? Number(min) : max === '' ? Infinity : Number(max) };
+}
+
+/** Reads tokens into a shape; undefined when groups nest deeper than is worth analysing. */
+function shapeOf(tokens: Token[]): Shape | undefined {
+  let at = 0;
+  const alternation = (depth: number): Shape | undefined => {
+    if (depth > deepestAnalysis) return undefined;
+    const items: Shape[] = [];
+    let sequence: Shape[] = [];
+    while (at < tokens.length && tokens[at]!.kind !== 'close') {
+      const token = tokens[at++]!;
+      if (token.kind === 'alternative') {
+        items.push({ kind: 'sequence', items: sequence });
+        sequence = [];
+      } else if (token.kind === 'quantifier') {
+        const body = sequence.pop() ?? { kind: 'assertion' };
+        sequence.push({ kind: 'repeat', body, ...bounds(token.text) });
+      } else if (token.kind === 'open') {
+        const inner = alternation(depth + 1);
+        if (!inner) return undefined;
+        at++; // the closing parenthesis
+        sequence.push(token.text.startsWith('(?=') || token.text.startsWith('(?!') || token.text.startsWith('(?<=') || token.text.startsWith('(?<!') ? { kind: 'assertion' } : inner);
+      } else if (token.kind === 'escape' && /^\\[bB]$/.test(token.text)) sequence.push({ kind: 'assertion' });
+      else if (token.kind === 'char' && (token.text === '^' || token.text === '$')) sequence.push({ kind: 'assertion' });
+      else if (token.kind === 'char' && token.text !== '.') sequence.push({ kind: 'atom', first: token.text.toLowerCase() });
+      else sequence.push({ kind: 'atom' });
+    }
+    items.push({ kind: 'sequence', items: sequence });
+    return items.length === 1 ? items[0] : { kind: 'alternation', items };
+  };
+  return alternation(0);
+}
+
+/** Numbers past this are all "too many"; keeps the arithmetic finite. */
+const many = 1e15;
+const capped = (value: number) => Math.min(value, many);
+
+interface Cost {
+  /** Steps a backtracking engine may take from one start position (each unbounded repetition counted as one pass). */
+  work: number;
+  /** Distinct ways to finish, each of which the rest of the pattern may be retried after. */
+  ends: number;
+  /** Unbounded repetitions, each able to multiply the work by the text's length. */
+  unbounded: number;
+  first?: string;
+}
+
+function firstOf(shape: Shape): string | undefined {
+  if (shape.kind === 'atom') return shape.first;
+  if (shape.kind === 'sequence') return shape.items[0] ? firstOf(shape.items[0]) : undefined;
+  if (shape.kind === 'repeat') return shape.min > 0 ? firstOf(shape.body) : undefined;
+  return undefined;
+}
+
+function costOf(shape: Shape): Cost {
+  switch (shape.kind) {
+    case 'atom':
+    case 'assertion':
+      return { work: 1, ends: 1, unbounded: 0 };
+    case 'sequence':
+      return shape.items.map(costOf).reduce(
+        (sum, next) => ({ work: capped(sum.work + sum.ends * next.work), ends: capped(sum.ends * next.ends), unbounded: sum.unbounded + next.unbounded }),
+        { work: 0, ends: 1, unbounded: 0 },
+      );
+    case 'alternation': {
+      const costs = shape.items.map(costOf);
+      const firsts = shape.items.map(firstOf);
+      // Alternatives that start with different letters cannot both match at one place.
+      const exclusive = firsts.every((first, index) => first !== undefined && firsts.indexOf(first) === index);
+      return {
+        work: capped(costs.reduce((sum, cost) => sum + cost.work, 0)),
+        ends: capped(exclusive ? Math.max(...costs.map((cost) => cost.ends)) : costs.reduce((sum, cost) => sum + cost.ends, 0)),
+        unbounded: costs.reduce((sum, cost) => sum + cost.unbounded, 0),
+      };
+    }
+    case 'repeat': {
+      const body = costOf(shape.body);
+      const counted = Number.isFinite(shape.max) ? shape.max : Math.max(shape.min, 1);
+      let work = 0;
+      let ends = 0;
+      let reaching = 1;
+      for (let count = 1; count <= counted && work < many; count++) {
+        work = capped(work + reaching * body.work);
+        reaching = capped(reaching * body.ends);
+        if (count >= shape.min) ends = capped(ends + reaching);
+      }
+      if (shape.min === 0) ends = capped(ends + 1);
+      const unbounded = capped(body.unbounded * counted + (Number.isFinite(shape.max) ? 0 : 1));
+      return { work: Math.max(work, 1), ends: Math.max(ends, 1), unbounded };
+    }
   }
-  return count;
+}
+
+/** Where a policy regex runs, and why. */
+export interface EngineChoice {
+  /** Longest text the backtracking engine gets: Infinity, `nativeRegexLimit`, or 0 (always linear). */
+  nativeLimit: number;
+  reason: string;
+}
+
+/** Most steps from one position for the backtracking engine at every length, and up to 4096 characters. */
+const boundedWork = 1000;
+const shortWork = 100;
+
+/**
+ * Chooses the engine for a pattern from the work a backtracking engine could do on it: with no
+ * unbounded repetition and bounded work from each position, it is linear on JavaScript's engine
+ * at any length; with one unbounded repetition and little ambiguity, it is at most quadratic, so
+ * fine on short texts; anything else (`.*a.*`, `(a|aa){1,40}`, `(a|a){25}`) runs on the linear
+ * engine at every length.
+ *
+ * @example
+ * chooseEngine('ERROR:|Traceback', 4096).nativeLimit; // Infinity
+ * chooseEngine('(a|aa){1,40}c', 4096).nativeLimit; // 0
+ */
+export function chooseEngine(pattern: string, shortLimit: number): EngineChoice {
+  const shape = shapeOf(tokenize(pattern));
+  if (!shape) return { nativeLimit: 0, reason: 'groups nest too deeply to bound backtracking: linear engine' };
+  const { work, unbounded } = costOf(shape);
+  if (unbounded === 0 && work <= boundedWork) return { nativeLimit: Infinity, reason: `at most ${work} steps from each position: backtracking engine at every length` };
+  if (unbounded === 1 && work <= shortWork) return { nativeLimit: shortLimit, reason: `one unbounded repetition: backtracking engine up to ${shortLimit} characters, linear engine beyond` };
+  return {
+    nativeLimit: 0,
+    reason: unbounded > 1 ? `${unbounded} unbounded repetitions could backtrack polynomially: linear engine` : 'ambiguous repetition could backtrack exponentially: linear engine',
+  };
 }

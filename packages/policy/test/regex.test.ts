@@ -75,14 +75,21 @@ describe('ignoring case', () => {
 
 describe('which engine a pattern runs on', () => {
   it.each([
-    ['ERROR:|Traceback', 4096],
+    ['ERROR:|Traceback', Infinity],
+    ['\\d{3}-\\d{4}', Infinity],
+    ['\\b\\d{4}[ -]?\\d{4}[ -]?\\d{4}[ -]?\\d{4}\\b', Infinity],
     ['(api[_-]?key|password)\\s*[:=]', 4096],
     ['a*?b', 4096],
     ['.*foo.*', 0],
     ['\\s*\\s*x', 0],
+    ['\\s*\\s*\\s*x', 0],
     ['(a+){3}', 0],
     ['x{2,}y+', 0],
-  ])('%s: native up to %i characters', (pattern, limit) => {
+    ['(a|aa){1,40}c', 0],
+    ['(a|a){25}b', 0],
+    ['(?:\\d|\\w){20}$', 0],
+    ['a+(b|b)+', 0],
+  ])('%s: native up to %s characters', (pattern, limit) => {
     expect(new PolicyRegex(pattern, '').nativeLimit).toBe(limit);
   });
 });
