@@ -43,7 +43,7 @@ export {
   verifyWebhook,
 } from './channels/signing.js';
 export type { Secrets, SignatureCheck, SignatureFailure, SignedRequest, VerifyOptions } from './channels/signing.js';
-export { SlackChannel, slackApproveAction, slackMessage, slackRejectAction } from './channels/slack-channel.js';
+export { SlackChannel, slackApproveAction, slackMessage, slackRejectAction, slackText } from './channels/slack-channel.js';
 export type { SlackChannelOptions } from './channels/slack-channel.js';
 export { askWithTimeout, withTimeout } from './channels/timeout.js';
 export type { AskOptions } from './channels/timeout.js';

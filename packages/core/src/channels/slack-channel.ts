@@ -36,15 +36,29 @@ export interface SlackChannelOptions {
   fetch?: typeof fetch;
 }
 
-/** Text as Slack's mrkdwn shows it literally. */
-function mrkdwn(text: string, max = 2900): string {
-  const escaped = text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
-  return escaped.length > max ? `${escaped.slice(0, max)}…` : escaped;
+const slackEntities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+
+/**
+ * Untrusted text as Slack shows it literally: `&`, `<` and `>` escaped (so `<!channel>`,
+ * `<@U123>` and `<url|text>` are not mentions or links), cut so that the escaped text, with
+ * its `…`, is at most `max` characters (an entity is never cut in half). Every piece of text
+ * that goes into a Slack message passes through here.
+ *
+ * @example
+ * slackText('<!channel> & co'); // '&lt;!channel&gt; &amp; co'
+ */
+export function slackText(text: string, max = 2900): string {
+  let escaped = '';
+  for (const character of text) {
+    const piece = slackEntities[character] ?? character;
+    if (escaped.length + piece.length > max - 1) return `${escaped}…`;
+    escaped += piece;
+  }
+  return escaped;
 }
 
-function plain(text: string, max = 150): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
+/** A text object: mrkdwn with `verbatim`, so Slack links and mentions nothing on its own. */
+const mrkdwnText = (text: string) => ({ type: 'mrkdwn', text, verbatim: true });
 
 /**
  * The Block Kit message for a request: the prompt, the rule, reason and policy, the message and
@@ -53,24 +67,24 @@ function plain(text: string, max = 150): string {
  * @example
  * await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(slackMessage(request)) });
  */
-export function slackMessage(request: ApprovalRequest): { text: string; blocks: unknown[] } {
+export function slackMessage(request: ApprovalRequest): { text: string; blocks: unknown[]; unfurl_links: false; unfurl_media: false } {
   const { decision } = request;
   const blocks: unknown[] = [
-    { type: 'header', text: { type: 'plain_text', text: plain(`Approval needed${request.agent ? ` by ${request.agent}` : ''}`) } },
-    { type: 'section', text: { type: 'mrkdwn', text: mrkdwn(request.prompt) } },
+    { type: 'header', text: { type: 'plain_text', text: slackText(`Approval needed${request.agent ? ` by ${request.agent}` : ''}`, 150) } },
+    { type: 'section', text: mrkdwnText(slackText(request.prompt)) },
     {
       type: 'section',
       fields: [
-        { type: 'mrkdwn', text: `*Rule*\n${mrkdwn(decision.rule ?? '(none)', 500)}` },
-        { type: 'mrkdwn', text: `*Reason*\n${mrkdwn(decision.reason, 500)}` },
-        { type: 'mrkdwn', text: `*Policy*\n${mrkdwn(decision.policy.name, 200)} \`${mrkdwn(decision.policy.hash.slice(0, 19), 40)}\`` },
-        { type: 'mrkdwn', text: `*If nobody answers*\n${decision.onNoInput}${request.expiresAt ? ` at ${request.expiresAt}` : ''}` },
+        mrkdwnText(`*Rule*\n${slackText(decision.rule ?? '(none)', 500)}`),
+        mrkdwnText(`*Reason*\n${slackText(decision.reason, 500)}`),
+        mrkdwnText(`*Policy*\n${slackText(decision.policy.name, 200)} \`${slackText(decision.policy.hash.slice(0, 19), 40)}\``),
+        mrkdwnText(`*If nobody answers*\n${slackText(`${decision.onNoInput}${request.expiresAt ? ` at ${request.expiresAt}` : ''}`, 200)}`),
       ],
     },
   ];
-  if (request.message?.content) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Message${request.sender ? ` from ${mrkdwn(request.sender, 100)}` : ''}*\n${mrkdwn(request.message.content, 2500)}` } });
+  if (request.message?.content) blocks.push({ type: 'section', text: mrkdwnText(`*Message${request.sender ? ` from ${slackText(request.sender, 100)}` : ''}*\n${slackText(request.message.content, 2500)}`) });
   for (const tool of request.tools ?? (request.tool ? [request.tool] : [])) {
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Tool call* \`${mrkdwn(tool.name, 100)}\`\n\`\`\`${mrkdwn(JSON.stringify(tool.args, null, 2), 2500)}\`\`\`` } });
+    blocks.push({ type: 'section', text: mrkdwnText(`*Tool call* \`${slackText(tool.name, 100)}\`\n\`\`\`${slackText(JSON.stringify(tool.args, null, 2) ?? 'undefined', 2500)}\`\`\``) });
   }
   blocks.push({
     type: 'actions',
@@ -87,8 +101,9 @@ export function slackMessage(request: ApprovalRequest): { text: string; blocks: 
       },
     ],
   });
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `approval \`${request.id}\` · run \`${mrkdwn(request.runId, 100)}\`` }] });
-  return { text: `Approval needed: ${plain(request.prompt, 300)}`, blocks };
+  blocks.push({ type: 'context', elements: [mrkdwnText(`approval \`${slackText(request.id, 100)}\` · run \`${slackText(request.runId, 100)}\``)] });
+  // Link previews would fetch any address the prompt quotes: none are unfurled.
+  return { text: slackText(`Approval needed: ${request.prompt}`, 300), blocks, unfurl_links: false, unfurl_media: false };
 }
 
 /** The part of Slack's `block_actions` payload this channel reads. */
@@ -219,11 +234,11 @@ export class SlackChannel implements ApprovalChannel {
   async #update(responseUrl: string | undefined, outcome: AnswerOutcome): Promise<void> {
     if (this.#options.updateMessage === false || !responseUrl || outcome.status === 'unknown' || outcome.status === 'repeated') return;
     const { answer } = outcome;
-    const who = 'by' in answer && answer.by ? ` by ${mrkdwn(answer.by, 100)}` : '';
+    const who = 'by' in answer && answer.by ? ` by ${slackText(answer.by, 100)}` : '';
     const said = answer.kind === 'approve' ? `Approved${who}` : answer.kind === 'reject' ? `Rejected${who}` : answer.kind === 'timeout' ? 'Nobody answered in time' : `Answered (${answer.kind})${who}`;
     const body =
       outcome.status === 'answered'
-        ? { replace_original: true, text: `${said}: ${plain(outcome.request.prompt, 300)}` }
+        ? { replace_original: true, text: `${said}: ${slackText(outcome.request.prompt, 300)}` }
         : { response_type: 'ephemeral', replace_original: false, text: `Too late: ${said.charAt(0).toLowerCase()}${said.slice(1)}.` };
     try {
       await postWithRetries(this.#options.fetch ?? fetch, responseUrl, { body: JSON.stringify(body), headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(5000) }, 0);
