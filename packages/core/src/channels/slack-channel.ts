@@ -208,7 +208,7 @@ export class SlackChannel implements ApprovalChannel {
     }
     const check = verifySlack({ body, timestamp: header(request, slackTimestampHeader), signature: header(request, slackSignatureHeader) }, this.#secrets, this.#options.toleranceMs !== undefined ? { toleranceMs: this.#options.toleranceMs } : {});
     if (!check.ok) return sendJson(response, 401, { error: check.message, reason: check.reason });
-    if (!this.#replays.check(header(request, slackSignatureHeader)!, check.timestamp)) return sendJson(response, 409, { error: 'this signed request was already received (a replay)', reason: 'replay' });
+    if (!this.#replays.check(check.digest, check.timestamp)) return sendJson(response, 409, { error: 'this signed request was already received (a replay)', reason: 'replay' });
     let payload: BlockActions;
     try {
       const raw = new URLSearchParams(body.toString('utf8')).get('payload');

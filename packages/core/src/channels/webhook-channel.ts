@@ -160,7 +160,7 @@ export class WebhookChannel implements ApprovalChannel {
     }
     const check = verifyWebhook({ body, timestamp: header(request, timestampHeader), signature: header(request, signatureHeader) }, this.#secrets, this.#options.toleranceMs !== undefined ? { toleranceMs: this.#options.toleranceMs } : {});
     if (!check.ok) return sendJson(response, 401, { error: check.message, reason: check.reason });
-    if (!this.#replays.check(header(request, signatureHeader)!, check.timestamp)) return sendJson(response, 409, { error: 'this signed request was already received (a replay)', reason: 'replay' });
+    if (!this.#replays.check(check.digest, check.timestamp)) return sendJson(response, 409, { error: 'this signed request was already received (a replay)', reason: 'replay' });
     let value: unknown;
     try {
       value = JSON.parse(body.toString('utf8'));
