@@ -11,7 +11,7 @@ export { UserProxyAgent, userProxyDescriptions } from './agents/user-proxy-agent
 export { answerAuditEntry, decisionAuditEntry } from './audit/audit-entries.js';
 export type { AuditContext } from './audit/audit-entries.js';
 export { AuditLog } from './audit/audit-log.js';
-export { answerKinds, answerText, completeAnswer, parseApprovalAnswer, sameAnswer, timeoutAnswer } from './channels/answers.js';
+export { answerKinds, answerText, completeAnswer, maxAnswerDepth, maxArgumentsLength, parseApprovalAnswer, sameAnswer, timeoutAnswer } from './channels/answers.js';
 export type { AnswerKind, ApprovalAnswerInput } from './channels/answers.js';
 export type { ApprovalAnswer, ApprovalChannel, ApprovalRequest, ApprovalTool } from './channels/approval.js';
 export { escapeHtml } from './channels/approval-page.js';

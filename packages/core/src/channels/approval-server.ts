@@ -94,7 +94,6 @@ interface Session {
 }
 
 const cookieName = 'handrail_session';
-const maxFormBytes = 256_000;
 const maxSessions = 10_000;
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
@@ -257,7 +256,7 @@ export class ApprovalServer implements ApprovalChannel {
     if (path === '/login' && method === 'POST') return this.#login(request, response);
     if (path === '/logout' && method === 'POST') {
       const session = this.#session(cookies(request).get(cookieName));
-      const form = new URLSearchParams((await readBody(request, maxFormBytes)).toString('utf8'));
+      const form = new URLSearchParams((await readBody(request)).toString('utf8'));
       if (session && this.#csrfOk(session, form.get('csrf'))) this.#sessions.delete(cookies(request).get(cookieName)!);
       return this.#redirect(response, '/login', { 'set-cookie': this.#cookie('', 0) });
     }
@@ -272,7 +271,7 @@ export class ApprovalServer implements ApprovalChannel {
   }
 
   async #login(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const form = new URLSearchParams((await readBody(request, maxFormBytes)).toString('utf8'));
+    const form = new URLSearchParams((await readBody(request)).toString('utf8'));
     const auth = this.#checkToken(request, form.get('token') ?? '');
     if (auth.status === 'limited') return this.#html(response, 429, (nonce) => loginPage({ title: this.#title, nonce, error: limitedMessage(auth.retryAfterSeconds) }), { 'retry-after': String(auth.retryAfterSeconds) });
     if (auth.status !== 'approver') return this.#html(response, 401, (nonce) => loginPage({ title: this.#title, nonce, error: 'That token is not valid.' }));
@@ -292,7 +291,7 @@ export class ApprovalServer implements ApprovalChannel {
     const session = auth.session!;
     const type = header(request, 'content-type') ?? '';
     if (!type.startsWith('application/x-www-form-urlencoded')) return this.#notice(response, 415, 'Not a form', 'Answers are sent with the forms of the page.');
-    const form = new URLSearchParams((await readBody(request, maxFormBytes)).toString('utf8'));
+    const form = new URLSearchParams((await readBody(request)).toString('utf8'));
     if (!this.#csrfOk(session, form.get('csrf'))) return this.#notice(response, 403, 'Form expired', 'This form does not belong to your session. Reload the page and answer again.');
     const known = await this.#find(id);
     if (!known) return this.#notice(response, 404, 'Unknown approval', `No approval ${id} is known here.`);
@@ -332,7 +331,7 @@ export class ApprovalServer implements ApprovalChannel {
       return known ? sendJson(response, 200, { request: known.request, ...(known.answer ? { answer: known.answer } : {}) }) : sendJson(response, 404, { error: `no approval ${JSON.stringify(id)} is known here`, id });
     }
     if (method !== 'POST' || id === undefined) return sendJson(response, 405, { error: 'not allowed' }, { allow: id === undefined ? 'GET' : 'GET, POST' });
-    const body = await readBody(request, 1_000_000);
+    const body = await readBody(request);
     let value: unknown;
     try {
       value = JSON.parse(body.toString('utf8'));

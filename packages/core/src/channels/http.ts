@@ -6,18 +6,29 @@ import type { AnswerOutcome } from './pending-approvals.js';
 /** A request body larger than the limit. */
 export class BodyTooLarge extends Error {}
 
-/** The raw body, refused past `limit` bytes. */
-export function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * The largest body any endpoint reads: 1 MB. Larger ones are answered 413.
+ *
+ * @example
+ * const body = await readBody(request, maxBodyBytes);
+ */
+export const maxBodyBytes = 1_000_000;
+
+/** How much of a refused body is still read (and dropped) so the client gets its 413 before the connection closes. */
+const maxDrainBytes = 16_000_000;
+
+/**
+ * The raw body, refused past `limit` bytes: the rest is read and dropped (up to 16 MB, then the
+ * connection is cut) so the 413 reaches a client still sending.
+ */
+export function readBody(request: IncomingMessage, limit: number = maxBodyBytes): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        reject(new BodyTooLarge(`the body is larger than ${limit} bytes`));
-        request.destroy();
-        return;
-      }
+      if (size > limit + maxDrainBytes) return void request.destroy();
+      if (size > limit) return reject(new BodyTooLarge(`the body is larger than ${limit} bytes`));
       chunks.push(chunk);
     });
     request.on('end', () => resolve(Buffer.concat(chunks)));

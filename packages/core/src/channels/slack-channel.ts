@@ -3,7 +3,7 @@
 // endpoint as a form with a `payload` field, signed with the app's signing secret.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { ConfigurationError } from '@handrail/policy';
-import { completeAnswer } from './answers.js';
+import { parseApprovalAnswer } from './answers.js';
 import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest } from './approval.js';
 import { ChannelError } from './channel-error.js';
 import { BodyTooLarge, header, listen, postWithRetries, readBody, sendJson, sendOutcome, type Listening } from './http.js';
@@ -106,12 +106,12 @@ export function slackMessage(request: ApprovalRequest): { text: string; blocks: 
   return { text: slackText(`Approval needed: ${request.prompt}`, 300), blocks, unfurl_links: false, unfurl_media: false };
 }
 
-/** The part of Slack's `block_actions` payload this channel reads. */
+/** The part of Slack's `block_actions` payload this channel reads, every field yet to be checked. */
 interface BlockActions {
-  type: string;
-  user?: { id?: string; username?: string; name?: string };
-  actions?: Array<{ action_id?: string; value?: string }>;
-  response_url?: string;
+  type?: unknown;
+  user?: unknown;
+  actions?: unknown;
+  response_url?: unknown;
 }
 
 /**
@@ -201,7 +201,7 @@ export class SlackChannel implements ApprovalChannel {
     if (request.method !== 'POST') return sendJson(response, 405, { error: 'Slack POSTs interactions' }, { allow: 'POST' });
     let body: Buffer;
     try {
-      body = await readBody(request, 1_000_000);
+      body = await readBody(request);
     } catch (error) {
       if (error instanceof BodyTooLarge) return sendJson(response, 413, { error: error.message }, { connection: 'close' });
       throw error;
@@ -217,15 +217,21 @@ export class SlackChannel implements ApprovalChannel {
     } catch {
       return sendJson(response, 400, { error: 'the payload is not JSON' });
     }
-    const action = payload?.actions?.find((item) => item.action_id === slackApproveAction || item.action_id === slackRejectAction);
+    const actions: unknown[] = Array.isArray(payload?.actions) ? payload.actions : [];
+    const action = actions.find((item): item is { action_id: string; value: unknown } => typeof item === 'object' && item !== null && [slackApproveAction, slackRejectAction].includes((item as { action_id?: unknown }).action_id as string));
     if (payload?.type !== 'block_actions' || !action || typeof action.value !== 'string') return sendJson(response, 400, { error: 'not a click on an Approve or Reject button' });
     const id = action.value;
-    const by = payload.user?.username ?? payload.user?.name ?? payload.user?.id;
-    const answer = completeAnswer(action.action_id === slackApproveAction ? { kind: 'approve', ...(by ? { by } : {}) } : { kind: 'reject', message: 'rejected in Slack', ...(by ? { by } : {}) });
+    const known = this.approvals.get(id);
+    if (!known) return sendOutcome(response, id, { status: 'unknown' });
+    const user = (typeof payload.user === 'object' && payload.user !== null ? payload.user : {}) as Record<string, unknown>;
+    const by = user.username ?? user.name ?? user.id;
+    const parsed = parseApprovalAnswer(action.action_id === slackApproveAction ? { kind: 'approve' } : { kind: 'reject', message: 'rejected in Slack' }, known.request, by as string | undefined);
+    if (!parsed.ok) return sendJson(response, 400, { error: parsed.error, id });
+    const answer = parsed.answer;
     const outcome = this.approvals.answer(id, answer);
     sendOutcome(response, id, outcome);
     // Slack wants its answer within 3 seconds: the message is updated after it.
-    const updating = this.#update(payload.response_url, outcome);
+    const updating = this.#update(typeof payload.response_url === 'string' ? payload.response_url : undefined, outcome);
     this.#updating.add(updating);
     await updating;
     this.#updating.delete(updating);

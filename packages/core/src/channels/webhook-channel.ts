@@ -42,8 +42,6 @@ export interface WebhookChannelOptions {
   fetch?: typeof fetch;
 }
 
-const maxAnswerBytes = 1_000_000;
-
 /**
  * Asks by webhook. `ask` POSTs `{ type: 'approval-requested', request, answerUrl }` to `url`,
  * signed with `handrail-timestamp` and `handrail-signature: v1=<hex HMAC-SHA256(secret, "<ts>.<body>")>`,
@@ -153,7 +151,7 @@ export class WebhookChannel implements ApprovalChannel {
     if (request.method !== 'POST') return sendJson(response, 405, { error: 'answers are POSTed' }, { allow: 'POST' });
     let body: Buffer;
     try {
-      body = await readBody(request, maxAnswerBytes);
+      body = await readBody(request);
     } catch (error) {
       if (error instanceof BodyTooLarge) return sendJson(response, 413, { error: error.message }, { connection: 'close' });
       throw error;
