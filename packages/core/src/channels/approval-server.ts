@@ -10,7 +10,8 @@
 // With a RunStore, the questions of durable runs in any process are listed too, and answered
 // through the store (answerApproval), where the first answer stored wins.
 // Failed authentication of every kind (a wrong bearer token, an unknown session, a wrong sign-in
-// token) is counted per client by one FailureLimiter; past its limit the client gets 429.
+// token) is counted per client by one FailureLimiter; past its limit the client gets 429 with
+// Retry-After and its token is not compared. Valid sessions are always honoured.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { ConfigurationError } from '@handrail/policy';
@@ -126,7 +127,8 @@ function cookies(request: IncomingMessage): Map<string, string> {
  * An approval channel with a web page. Questions wait on the page until an approver signs in
  * (token, or `Authorization: Bearer <token>` for the JSON API) and approves, rejects with a
  * message, replies, or runs a tool call with edited arguments. Without a valid token or session
- * nothing is shown or answered (401); forms carry a per-session CSRF token (403 without it); every
+ * nothing is shown or answered (401; 429 with `Retry-After` for a client past 10 failures a
+ * minute, see ApprovalServerOptions.failureLimits); forms carry a per-session CSRF token (403 without it); every
  * value on the page is escaped and the page runs no script (its Content-Security-Policy allows
  * none). A second answer to the same question changes nothing: the same answer again is 200, a
  * different one 409. With a `store`, it also serves the questions of durable runs in other

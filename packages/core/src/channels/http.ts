@@ -1,6 +1,7 @@
 // Small helpers for the channels' HTTP endpoints (node:http only).
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sleep } from '@handrail/policy';
 import type { AnswerOutcome } from './pending-approvals.js';
 
 /** A request body larger than the limit. */
@@ -91,7 +92,7 @@ export async function postWithRetries(
 ): Promise<Response> {
   let lastError: unknown;
   for (let attempt = 0; attempt <= retries; attempt++) {
-    if (attempt) await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** (attempt - 1), 4000)));
+    if (attempt) await sleep(Math.min(250 * 2 ** (attempt - 1), 4000), { signal: init.signal });
     if (init.signal.aborted) throw init.signal.reason ?? new Error('aborted');
     try {
       const response = await fetchImpl(url, { method: 'POST', body: init.body, headers: init.headers, signal: AbortSignal.any([init.signal, AbortSignal.timeout(10_000)]) });
