@@ -31,7 +31,8 @@ const maxTextLength = 100_000;
  * serialised, compared, journaled or audited.
  *
  * @example
- * if (depthOf(args) > maxAnswerDepth) return respond(400);
+ * parseApprovalAnswer({ kind: 'edit', args: JSON.parse('['.repeat(65) + ']'.repeat(65)) });
+ * // { ok: false, error: 'the arguments nest deeper than 64 levels of objects and arrays' }
  */
 export const maxAnswerDepth = 64;
 
@@ -39,7 +40,8 @@ export const maxAnswerDepth = 64;
  * How large an edit's arguments may be as JSON: 1 MB (as the bodies that carry them).
  *
  * @example
- * if (JSON.stringify(args).length > maxArgumentsLength) return respond(413);
+ * parseApprovalAnswer({ kind: 'edit', args: 'x'.repeat(maxArgumentsLength) });
+ * // { ok: false, error: 'the arguments are larger than 1000000 characters of JSON' }
  */
 export const maxArgumentsLength = 1_000_000;
 

@@ -48,6 +48,8 @@ const slackEntities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': 
  * slackText('<!channel> & co'); // '&lt;!channel&gt; &amp; co'
  */
 export function slackText(text: string, max = 2900): string {
+  const whole = text.replace(/[&<>]/g, (character) => slackEntities[character]!);
+  if (whole.length <= max) return whole;
   let escaped = '';
   for (const character of text) {
     const piece = slackEntities[character] ?? character;
