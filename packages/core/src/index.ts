@@ -11,7 +11,7 @@ export { UserProxyAgent, userProxyDescriptions } from './agents/user-proxy-agent
 export { answerAuditEntry, decisionAuditEntry } from './audit/audit-entries.js';
 export type { AuditContext } from './audit/audit-entries.js';
 export { AuditLog } from './audit/audit-log.js';
-export { answerKinds, answerText, completeAnswer, parseApprovalAnswer, sameAnswer, timeoutAnswer } from './channels/answers.js';
+export { answerKinds, answerText, completeAnswer, maxAnswerDepth, maxArgumentsLength, parseApprovalAnswer, sameAnswer, timeoutAnswer } from './channels/answers.js';
 export type { AnswerKind, ApprovalAnswerInput } from './channels/answers.js';
 export type { ApprovalAnswer, ApprovalChannel, ApprovalRequest, ApprovalTool } from './channels/approval.js';
 export { escapeHtml } from './channels/approval-page.js';
@@ -43,7 +43,7 @@ export {
   verifyWebhook,
 } from './channels/signing.js';
 export type { Secrets, SignatureCheck, SignatureFailure, SignedRequest, VerifyOptions } from './channels/signing.js';
-export { SlackChannel, slackApproveAction, slackMessage, slackRejectAction } from './channels/slack-channel.js';
+export { SlackChannel, slackApproveAction, slackMessage, slackRejectAction, slackText } from './channels/slack-channel.js';
 export type { SlackChannelOptions } from './channels/slack-channel.js';
 export { askWithTimeout, withTimeout } from './channels/timeout.js';
 export type { AskOptions } from './channels/timeout.js';

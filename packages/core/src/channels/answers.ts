@@ -26,6 +26,46 @@ export const answerKinds: readonly AnswerKind[] = ['approve', 'reject', 'reply',
 const maxTextLength = 100_000;
 
 /**
+ * How deeply an edit's arguments may nest: 64 levels of objects and arrays (`{}` is one,
+ * `{"a":[1]}` two). Deeper arguments are refused before anything is recorded: they could not be
+ * serialised, compared, journaled or audited.
+ *
+ * @example
+ * parseApprovalAnswer({ kind: 'edit', args: JSON.parse('['.repeat(65) + ']'.repeat(65)) });
+ * // { ok: false, error: 'the arguments nest deeper than 64 levels of objects and arrays' }
+ */
+export const maxAnswerDepth = 64;
+
+/**
+ * How large an edit's arguments may be as JSON: 1 MB (as the bodies that carry them).
+ *
+ * @example
+ * parseApprovalAnswer({ kind: 'edit', args: 'x'.repeat(maxArgumentsLength) });
+ * // { ok: false, error: 'the arguments are larger than 1000000 characters of JSON' }
+ */
+export const maxArgumentsLength = 1_000_000;
+
+function jsonLength(value: unknown): number | undefined {
+  try {
+    return JSON.stringify(value)?.length;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `value` nests deeper than `limit` levels; iterative, so any depth is measured safely. */
+function deeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length) {
+    const [item, depth] = stack.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(item)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
  * The answer with its time filled in.
  *
  * @example
@@ -46,9 +86,11 @@ export function timeoutAnswer(): ApprovalAnswer {
 }
 
 /**
- * Checks an answer that came from outside (parsed JSON). Against `request`, an edit must have a
- * tool call to change. `by` is kept only when `by` is not given by the caller (who knows who
- * signed in).
+ * Checks an answer that came from outside (parsed JSON): every channel's answers pass here before
+ * anything is recorded. Against `request`, an edit must have a tool call to change; its arguments
+ * may nest at most `maxAnswerDepth` levels and take at most `maxArgumentsLength` characters of
+ * JSON. The answer's own `by` is used only when the caller gives none (a caller that knows who
+ * signed in gives it).
  *
  * @example
  * const parsed = parseApprovalAnswer(JSON.parse(body).answer, request);
@@ -77,8 +119,12 @@ export function parseApprovalAnswer(value: unknown, request?: ApprovalRequest, b
     }
     case 'edit': {
       if (!('args' in input) || input.args === undefined) return { ok: false, error: 'an edit needs args: the tool call\'s new arguments' };
+      if (deeperThan(input.args, maxAnswerDepth)) return { ok: false, error: `the arguments nest deeper than ${maxAnswerDepth} levels of objects and arrays` };
+      const length = jsonLength(input.args);
+      if (length === undefined) return { ok: false, error: 'the arguments must be JSON' };
+      if (length > maxArgumentsLength) return { ok: false, error: `the arguments are larger than ${maxArgumentsLength} characters of JSON` };
       const callId = input.callId;
-      if (callId !== undefined && typeof callId !== 'string') return { ok: false, error: 'callId must be a string' };
+      if (callId !== undefined && (typeof callId !== 'string' || callId.length > 200)) return { ok: false, error: 'callId must be a string of at most 200 characters' };
       if (request) {
         const calls = request.tools ?? (request.tool ? [request.tool] : []);
         if (!calls.length) return { ok: false, error: 'this request has no tool call to edit' };

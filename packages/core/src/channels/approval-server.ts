@@ -9,6 +9,9 @@
 //   POST /api/approvals/:id     a JSON answer { kind, … }         (bearer token)
 // With a RunStore, the questions of durable runs in any process are listed too, and answered
 // through the store (answerApproval), where the first answer stored wins.
+// Failed authentication of every kind (a wrong bearer token, an unknown session, a wrong sign-in
+// token) is counted per client by one FailureLimiter; past its limit the client gets 429 with
+// Retry-After and its token is not compared. Valid sessions are always honoured.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { ConfigurationError } from '@handrail/policy';
@@ -17,6 +20,7 @@ import type { RunStore } from '../durable/run-store.js';
 import { completeAnswer, parseApprovalAnswer, timeoutAnswer, type ApprovalAnswerInput } from './answers.js';
 import { approvalsPage, loginPage, noticePage } from './approval-page.js';
 import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest } from './approval.js';
+import { clientKey, FailureLimiter, type FailureLimits } from './failure-limiter.js';
 import { BodyTooLarge, header, listen, readBody, sendJson, sendOutcome, type Listening } from './http.js';
 import { PendingApprovals, type AnswerOutcome } from './pending-approvals.js';
 
@@ -49,7 +53,25 @@ export interface ApprovalServerOptions {
    * const web = await startApprovalServer({ approvers: { ana: process.env.ANA_TOKEN! }, store: new FileRunStore('.handrail/runs') });
    */
   store?: RunStore;
+  /**
+   * Who the client is, for counting its failed authentication: the connection's address by
+   * default. Behind a proxy every connection comes from the proxy: return the client's address
+   * as your proxy reports it (only a header your proxy sets, never one a client could send).
+   *
+   * @example
+   * clientAddress: (request) => String(request.headers['x-real-ip'] ?? request.socket.remoteAddress)
+   */
+  clientAddress?: (request: IncomingMessage) => string | undefined;
+  /** Failed authentications a client may have per window: 10 per minute by default. */
+  failureLimits?: FailureLimits;
 }
+
+/** Who is asking: an approver, or why not. */
+type Authentication =
+  | { status: 'approver'; approver: string; session?: Session }
+  | { status: 'missing' }
+  | { status: 'refused'; presented: 'token' | 'session' }
+  | { status: 'limited'; retryAfterSeconds: number };
 
 /** A question as the server knows it: asked in this process, or found in the store. */
 interface Known {
@@ -73,7 +95,6 @@ interface Session {
 }
 
 const cookieName = 'handrail_session';
-const maxFormBytes = 256_000;
 const maxSessions = 10_000;
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
@@ -91,6 +112,8 @@ function decoded(text: string): string | null {
   }
 }
 
+const limitedMessage = (seconds: number) => `Too many failed attempts to authenticate from this address; try again in ${seconds} s.`;
+
 function cookies(request: IncomingMessage): Map<string, string> {
   const found = new Map<string, string>();
   for (const part of (header(request, 'cookie') ?? '').split(';')) {
@@ -104,7 +127,8 @@ function cookies(request: IncomingMessage): Map<string, string> {
  * An approval channel with a web page. Questions wait on the page until an approver signs in
  * (token, or `Authorization: Bearer <token>` for the JSON API) and approves, rejects with a
  * message, replies, or runs a tool call with edited arguments. Without a valid token or session
- * nothing is shown or answered (401); forms carry a per-session CSRF token (403 without it); every
+ * nothing is shown or answered (401; 429 with `Retry-After` for a client past 10 failures a
+ * minute, see ApprovalServerOptions.failureLimits); forms carry a per-session CSRF token (403 without it); every
  * value on the page is escaped and the page runs no script (its Content-Security-Policy allows
  * none). A second answer to the same question changes nothing: the same answer again is 200, a
  * different one 409. With a `store`, it also serves the questions of durable runs in other
@@ -123,7 +147,7 @@ export class ApprovalServer implements ApprovalChannel {
   readonly #options: ApprovalServerOptions;
   readonly #approvers: Array<[name: string, token: string]>;
   readonly #sessions = new Map<string, Session>();
-  readonly #failedLogins = new Map<string, { count: number; since: number }>();
+  readonly #failures: FailureLimiter;
   #server: Listening | undefined;
 
   constructor(options: ApprovalServerOptions) {
@@ -134,6 +158,7 @@ export class ApprovalServer implements ApprovalChannel {
     }
     this.name = options.name ?? 'web';
     this.#options = options;
+    this.#failures = new FailureLimiter(options.failureLimits);
   }
 
   /** `http://host:port` once started. */
@@ -220,8 +245,10 @@ export class ApprovalServer implements ApprovalChannel {
       return this.#api(request, response, method, id);
     }
     if (path === '/' && (method === 'GET' || method === 'HEAD')) {
-      const session = this.#session(request);
-      if (!session) return this.#redirect(response, '/login');
+      const auth = this.#authenticate(request, { bearer: false });
+      if (auth.status === 'limited') return this.#limitedPage(response, auth.retryAfterSeconds);
+      if (auth.status !== 'approver') return this.#redirect(response, '/login', auth.status === 'refused' ? { 'set-cookie': this.#cookie('', 0) } : {});
+      const session = auth.session!;
       const flash = session.flash;
       delete session.flash;
       const pending = await this.listPending();
@@ -230,8 +257,8 @@ export class ApprovalServer implements ApprovalChannel {
     if (path === '/login' && method === 'GET') return this.#html(response, 200, (nonce) => loginPage({ title: this.#title, nonce }));
     if (path === '/login' && method === 'POST') return this.#login(request, response);
     if (path === '/logout' && method === 'POST') {
-      const session = this.#session(request);
-      const form = new URLSearchParams((await readBody(request, maxFormBytes)).toString('utf8'));
+      const session = this.#session(cookies(request).get(cookieName));
+      const form = new URLSearchParams((await readBody(request)).toString('utf8'));
       if (session && this.#csrfOk(session, form.get('csrf'))) this.#sessions.delete(cookies(request).get(cookieName)!);
       return this.#redirect(response, '/login', { 'set-cookie': this.#cookie('', 0) });
     }
@@ -246,19 +273,12 @@ export class ApprovalServer implements ApprovalChannel {
   }
 
   async #login(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const from = request.socket.remoteAddress ?? '?';
-    const failures = this.#failedLogins.get(from);
+    const form = new URLSearchParams((await readBody(request)).toString('utf8'));
+    const auth = this.#checkToken(request, form.get('token') ?? '');
+    if (auth.status === 'limited') return this.#html(response, 429, (nonce) => loginPage({ title: this.#title, nonce, error: limitedMessage(auth.retryAfterSeconds) }), { 'retry-after': String(auth.retryAfterSeconds) });
+    if (auth.status !== 'approver') return this.#html(response, 401, (nonce) => loginPage({ title: this.#title, nonce, error: 'That token is not valid.' }));
+    const approver = auth.approver;
     const now = Date.now();
-    if (failures && now - failures.since < 60_000 && failures.count >= 10) return this.#html(response, 429, (nonce) => loginPage({ title: this.#title, nonce, error: 'Too many failed sign-ins; wait a minute.' }), { 'retry-after': '60' });
-    const form = new URLSearchParams((await readBody(request, maxFormBytes)).toString('utf8'));
-    const approver = this.#approverOf(form.get('token') ?? '');
-    if (!approver) {
-      const fresh = !failures || now - failures.since >= 60_000;
-      this.#failedLogins.set(from, { count: fresh ? 1 : failures.count + 1, since: fresh ? now : failures.since });
-      if (this.#failedLogins.size > maxSessions) this.#failedLogins.delete(this.#failedLogins.keys().next().value!);
-      return this.#html(response, 401, (nonce) => loginPage({ title: this.#title, nonce, error: 'That token is not valid.' }));
-    }
-    this.#failedLogins.delete(from);
     this.#prune(now);
     const id = token();
     const ttl = this.#options.sessionTtlMs ?? 12 * 3600_000;
@@ -267,11 +287,13 @@ export class ApprovalServer implements ApprovalChannel {
   }
 
   async #formAnswer(request: IncomingMessage, response: ServerResponse, id: string): Promise<void> {
-    const session = this.#session(request);
-    if (!session) return this.#notice(response, 401, 'Not signed in', 'Sign in to answer.', '/login');
+    const auth = this.#authenticate(request, { bearer: false });
+    if (auth.status === 'limited') return this.#limitedPage(response, auth.retryAfterSeconds);
+    if (auth.status !== 'approver') return this.#notice(response, 401, 'Not signed in', 'Sign in to answer.', '/login');
+    const session = auth.session!;
     const type = header(request, 'content-type') ?? '';
     if (!type.startsWith('application/x-www-form-urlencoded')) return this.#notice(response, 415, 'Not a form', 'Answers are sent with the forms of the page.');
-    const form = new URLSearchParams((await readBody(request, maxFormBytes)).toString('utf8'));
+    const form = new URLSearchParams((await readBody(request)).toString('utf8'));
     if (!this.#csrfOk(session, form.get('csrf'))) return this.#notice(response, 403, 'Form expired', 'This form does not belong to your session. Reload the page and answer again.');
     const known = await this.#find(id);
     if (!known) return this.#notice(response, 404, 'Unknown approval', `No approval ${id} is known here.`);
@@ -300,16 +322,18 @@ export class ApprovalServer implements ApprovalChannel {
   }
 
   async #api(request: IncomingMessage, response: ServerResponse, method: string, id: string | undefined): Promise<void> {
-    const bearer = /^Bearer\s+(\S+)$/i.exec(header(request, 'authorization') ?? '')?.[1];
-    const approver = bearer !== undefined ? this.#approverOf(bearer) : method === 'GET' ? this.#session(request)?.approver : undefined;
-    if (!approver) return sendJson(response, 401, { error: bearer !== undefined ? 'the token is not valid' : 'an approver token is needed: Authorization: Bearer <token>' }, { 'www-authenticate': 'Bearer' });
+    // A session is honoured only for reading: answers need the token (a form needs its CSRF token).
+    const auth = this.#authenticate(request, { bearer: true, session: method === 'GET' || method === 'HEAD' });
+    if (auth.status === 'limited') return sendJson(response, 429, { error: limitedMessage(auth.retryAfterSeconds) }, { 'retry-after': String(auth.retryAfterSeconds) });
+    if (auth.status !== 'approver') return sendJson(response, 401, { error: auth.status === 'refused' ? `the ${auth.presented} is not valid` : 'an approver token is needed: Authorization: Bearer <token>' }, { 'www-authenticate': 'Bearer' });
+    const approver = auth.approver;
     if (method === 'GET') {
       if (id === undefined) return sendJson(response, 200, { approvals: await this.listPending() });
       const known = await this.#find(id);
       return known ? sendJson(response, 200, { request: known.request, ...(known.answer ? { answer: known.answer } : {}) }) : sendJson(response, 404, { error: `no approval ${JSON.stringify(id)} is known here`, id });
     }
     if (method !== 'POST' || id === undefined) return sendJson(response, 405, { error: 'not allowed' }, { allow: id === undefined ? 'GET' : 'GET, POST' });
-    const body = await readBody(request, 1_000_000);
+    const body = await readBody(request);
     let value: unknown;
     try {
       value = JSON.parse(body.toString('utf8'));
@@ -347,6 +371,45 @@ export class ApprovalServer implements ApprovalChannel {
     return outcome;
   }
 
+  /**
+   * Who is asking: a bearer token (where `bearer` is allowed; it wins over a session), else a
+   * session (where `session` is allowed, by default). A valid session is always honoured — its id
+   * is 256 random bits, not something to guess — while a token is not even compared once the
+   * client is over its limit. Every credential presented that is not valid is a failure.
+   */
+  #authenticate(request: IncomingMessage, accepts: { bearer: boolean; session?: boolean }): Authentication {
+    const bearer = accepts.bearer ? /^Bearer\s+(\S+)$/i.exec(header(request, 'authorization') ?? '')?.[1] : undefined;
+    if (bearer !== undefined) return this.#checkToken(request, bearer);
+    const id = accepts.session === false ? undefined : cookies(request).get(cookieName);
+    if (id === undefined) return { status: 'missing' };
+    const session = this.#session(id);
+    if (session) return { status: 'approver', approver: session.approver, session };
+    const client = this.#client(request);
+    const retryAfterSeconds = this.#failures.retryAfter(client);
+    if (retryAfterSeconds) return { status: 'limited', retryAfterSeconds };
+    this.#failures.fail(client);
+    return { status: 'refused', presented: 'session' };
+  }
+
+  /** An approver's token (bearer or sign-in), compared only while the client is within its limit. */
+  #checkToken(request: IncomingMessage, given: string): Authentication {
+    const client = this.#client(request);
+    const retryAfterSeconds = this.#failures.retryAfter(client);
+    if (retryAfterSeconds) return { status: 'limited', retryAfterSeconds };
+    const approver = this.#approverOf(given);
+    if (approver) return { status: 'approver', approver };
+    this.#failures.fail(client);
+    return { status: 'refused', presented: 'token' };
+  }
+
+  #client(request: IncomingMessage): string {
+    return clientKey(this.#options.clientAddress?.(request) ?? request.socket.remoteAddress);
+  }
+
+  #limitedPage(response: ServerResponse, retryAfterSeconds: number): void {
+    this.#html(response, 429, (nonce) => noticePage({ title: this.#title, nonce, heading: 'Too many failed attempts', text: limitedMessage(retryAfterSeconds), back: '/login' }), { 'retry-after': String(retryAfterSeconds) });
+  }
+
   #approverOf(given: string): string | undefined {
     let found: string | undefined;
     // Compare with every token, so the time taken says nothing about which one matched.
@@ -354,8 +417,7 @@ export class ApprovalServer implements ApprovalChannel {
     return found;
   }
 
-  #session(request: IncomingMessage): Session | undefined {
-    const id = cookies(request).get(cookieName);
+  #session(id: string | undefined): Session | undefined {
     if (!id) return undefined;
     const session = this.#sessions.get(id);
     if (!session) return undefined;

@@ -1,6 +1,6 @@
 // The console as an approval channel: the question's context printed, one line read back.
 import { getDefaultIO, type HumanIO } from '../io/io.js';
-import { completeAnswer, timeoutAnswer } from './answers.js';
+import { completeAnswer, parseApprovalAnswer, timeoutAnswer } from './answers.js';
 import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest } from './approval.js';
 
 export interface ConsoleChannelOptions {
@@ -65,12 +65,19 @@ export function consoleChannel(options: ConsoleChannelOptions = {}): ApprovalCha
         if (reject) return completeAnswer({ kind: 'reject', ...(reject[1] ? { message: reject[1] } : {}), by });
         const edit = /^edit\s+([\s\S]+)$/i.exec(line);
         if (edit && request.tool) {
+          let args: unknown;
           try {
-            return completeAnswer({ kind: 'edit', args: JSON.parse(edit[1]!), by });
+            args = JSON.parse(edit[1]!);
           } catch (error) {
             io.print(`The arguments are not JSON (${(error as Error).message}); try again.`);
             continue;
           }
+          const parsed = parseApprovalAnswer({ kind: 'edit', args }, request, by);
+          if (!parsed.ok) {
+            io.print(`Not an answer: ${parsed.error}; try again.`);
+            continue;
+          }
+          return parsed.answer;
         }
         return completeAnswer({ kind: 'reply', text: line, by });
       }

@@ -1,23 +1,35 @@
 // Small helpers for the channels' HTTP endpoints (node:http only).
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sleep } from '@handrail/policy';
 import type { AnswerOutcome } from './pending-approvals.js';
 
 /** A request body larger than the limit. */
 export class BodyTooLarge extends Error {}
 
-/** The raw body, refused past `limit` bytes. */
-export function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * The largest body any endpoint reads: 1 MB. Larger ones are answered 413.
+ *
+ * @example
+ * const body = await readBody(request, maxBodyBytes);
+ */
+export const maxBodyBytes = 1_000_000;
+
+/** How much of a refused body is still read (and dropped) so the client gets its 413 before the connection closes. */
+const maxDrainBytes = 16_000_000;
+
+/**
+ * The raw body, refused past `limit` bytes: the rest is read and dropped (up to 16 MB, then the
+ * connection is cut) so the 413 reaches a client still sending.
+ */
+export function readBody(request: IncomingMessage, limit: number = maxBodyBytes): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        reject(new BodyTooLarge(`the body is larger than ${limit} bytes`));
-        request.destroy();
-        return;
-      }
+      if (size > limit + maxDrainBytes) return void request.destroy();
+      if (size > limit) return reject(new BodyTooLarge(`the body is larger than ${limit} bytes`));
       chunks.push(chunk);
     });
     request.on('end', () => resolve(Buffer.concat(chunks)));
@@ -80,7 +92,7 @@ export async function postWithRetries(
 ): Promise<Response> {
   let lastError: unknown;
   for (let attempt = 0; attempt <= retries; attempt++) {
-    if (attempt) await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** (attempt - 1), 4000)));
+    if (attempt) await sleep(Math.min(250 * 2 ** (attempt - 1), 4000), { signal: init.signal });
     if (init.signal.aborted) throw init.signal.reason ?? new Error('aborted');
     try {
       const response = await fetchImpl(url, { method: 'POST', body: init.body, headers: init.headers, signal: AbortSignal.any([init.signal, AbortSignal.timeout(10_000)]) });

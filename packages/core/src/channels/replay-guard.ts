@@ -1,14 +1,17 @@
-// Signed requests seen recently: the same signed request twice is a replay, refused. Entries are
-// forgotten once their timestamp is too old to pass verification anyway, so memory stays bounded.
+// Signed requests seen recently: the same signed request twice is a replay, refused. A request is
+// known by the digest of what its signature covers (timestamp and body, see SignatureCheck), not
+// by its header as written, so a used request in a re-written header is still the same request.
+// Entries are forgotten once their timestamp is too old to pass verification anyway, so memory
+// stays bounded.
 import { defaultToleranceMs } from './signing.js';
 
 /**
- * Remembers signatures until they could no longer verify.
+ * Remembers verified requests until they could no longer verify.
  *
  * @example
  * const guard = new ReplayGuard();
- * guard.check(signature, timestamp); // true the first time
- * guard.check(signature, timestamp); // false: a replay
+ * const check = verifyWebhook(request, secret);
+ * if (check.ok) guard.check(check.digest, check.timestamp); // true the first time, false for a replay
  */
 export class ReplayGuard {
   readonly #seen = new Map<string, number>();
@@ -18,15 +21,15 @@ export class ReplayGuard {
     this.#toleranceMs = toleranceMs;
   }
 
-  /** Records a verified signature; false when it was seen before (a replay). */
-  check(signature: string, timestampSeconds: number, now: number = Date.now()): boolean {
+  /** Records a verified request by its `digest`; false when it was seen before (a replay). */
+  check(digest: string, timestampSeconds: number, now: number = Date.now()): boolean {
     this.#prune(now);
-    if (this.#seen.has(signature)) return false;
-    this.#seen.set(signature, timestampSeconds * 1000);
+    if (this.#seen.has(digest)) return false;
+    this.#seen.set(digest, timestampSeconds * 1000);
     return true;
   }
 
   #prune(now: number): void {
-    for (const [signature, at] of this.#seen) if (Math.abs(now - at) > this.#toleranceMs) this.#seen.delete(signature);
+    for (const [digest, at] of this.#seen) if (Math.abs(now - at) > this.#toleranceMs) this.#seen.delete(digest);
   }
 }

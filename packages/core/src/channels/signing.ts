@@ -3,7 +3,10 @@
 //   Handrail webhooks  handrail-signature: v1=hex(HMAC-SHA256(secret, "<timestamp>.<body>"))
 //   Slack              X-Slack-Signature:  v0=hex(HMAC-SHA256(secret, "v0:<timestamp>:<body>"))
 // Timestamps are Unix seconds; requests older (or newer) than the tolerance are refused.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+// A signature header is a list of `<version>=<value>` parts separated by commas or whitespace (at
+// most 16): parts of this scheme's version must be 64 hex digits (either case), parts of other
+// versions are ignored, and anything else makes the header malformed.
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
  * Header carrying the Unix time (seconds) a Handrail webhook request was signed at.
@@ -36,11 +39,18 @@ export const slackSignatureHeader = 'x-slack-signature';
  */
 export const defaultToleranceMs = 5 * 60_000;
 
+const maxSignatureParts = 16;
+
 /** Why a signature was refused. */
 export type SignatureFailure = 'missing' | 'malformed' | 'mismatch' | 'stale';
 
-/** The outcome of checking a signature. */
-export type SignatureCheck = { ok: true; timestamp: number } | { ok: false; reason: SignatureFailure; message: string };
+/**
+ * The outcome of checking a signature. `digest` is the SHA-256 (hex) of the signed text —
+ * scheme, timestamp and body — so it is the same however the signature header that verified
+ * it was written (case, order, padding, other signatures beside it): what replays are
+ * recognised by.
+ */
+export type SignatureCheck = { ok: true; timestamp: number; digest: string } | { ok: false; reason: SignatureFailure; message: string };
 
 /** A secret, or several while one is being replaced by another (any of them verifies). */
 export type Secrets = string | readonly string[];
@@ -85,21 +95,33 @@ function verify(scheme: Scheme, request: SignedRequest, secrets: Secrets, option
   if (!request.signature) return { ok: false, reason: 'missing', message: 'the request is not signed' };
   if (!request.timestamp) return { ok: false, reason: 'missing', message: 'the request has no signed timestamp' };
   if (!/^\d{1,12}$/.test(request.timestamp)) return { ok: false, reason: 'malformed', message: 'the timestamp must be Unix seconds' };
-  const given = request.signature
-    .split(/[\s,]+/)
-    .filter((part) => part.startsWith(`${scheme.version}=`))
-    .map((part) => part.slice(3));
-  if (!given.length || !given.every((hex) => /^[0-9a-f]{64}$/i.test(hex))) return { ok: false, reason: 'malformed', message: `the signature must be ${scheme.version}=<64 hex digits>` };
+  const given = signaturesOf(scheme, request.signature);
+  if (!given) return { ok: false, reason: 'malformed', message: `the signature must be ${scheme.version}=<64 hex digits>, several separated by commas or spaces (at most ${maxSignatureParts})` };
   const base = scheme.base(request.timestamp, request.body);
   const matches = keys.some((key) => {
     const expected = Buffer.from(hmac(key, base), 'hex');
-    return given.some((hex) => timingSafeEqual(expected, Buffer.from(hex, 'hex')));
+    return given.some((signature) => timingSafeEqual(expected, signature));
   });
   if (!matches) return { ok: false, reason: 'mismatch', message: 'the signature does not match' };
   const timestamp = Number(request.timestamp);
   const age = Math.abs((options.now ?? Date.now()) - timestamp * 1000);
   if (age > (options.toleranceMs ?? defaultToleranceMs)) return { ok: false, reason: 'stale', message: `the timestamp is ${Math.round(age / 1000)} s away from now, more than the ${Math.round((options.toleranceMs ?? defaultToleranceMs) / 1000)} s allowed` };
-  return { ok: true, timestamp };
+  return { ok: true, timestamp, digest: createHash('sha256').update(base).digest('hex') };
+}
+
+/** The signatures of the scheme's version in a header, decoded; undefined when the header is malformed. */
+function signaturesOf(scheme: Scheme, header: string): Buffer[] | undefined {
+  const parts = header.split(/[\s,]+/).filter(Boolean);
+  if (!parts.length || parts.length > maxSignatureParts) return undefined;
+  const signatures: Buffer[] = [];
+  for (const part of parts) {
+    const match = /^([a-z0-9]+)=(.*)$/i.exec(part);
+    if (!match) return undefined;
+    if (match[1] !== scheme.version) continue;
+    if (!/^[0-9a-f]{64}$/i.test(match[2]!)) return undefined;
+    signatures.push(Buffer.from(match[2]!, 'hex'));
+  }
+  return signatures.length ? signatures : undefined;
 }
 
 /**

@@ -3,7 +3,7 @@
 // endpoint as a form with a `payload` field, signed with the app's signing secret.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { ConfigurationError } from '@handrail/policy';
-import { completeAnswer } from './answers.js';
+import { parseApprovalAnswer } from './answers.js';
 import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest } from './approval.js';
 import { ChannelError } from './channel-error.js';
 import { BodyTooLarge, header, listen, postWithRetries, readBody, sendJson, sendOutcome, type Listening } from './http.js';
@@ -36,15 +36,31 @@ export interface SlackChannelOptions {
   fetch?: typeof fetch;
 }
 
-/** Text as Slack's mrkdwn shows it literally. */
-function mrkdwn(text: string, max = 2900): string {
-  const escaped = text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
-  return escaped.length > max ? `${escaped.slice(0, max)}…` : escaped;
+const slackEntities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+
+/**
+ * Untrusted text as Slack shows it literally: `&`, `<` and `>` escaped (so `<!channel>`,
+ * `<@U123>` and `<url|text>` are not mentions or links), cut so that the escaped text, with
+ * its `…`, is at most `max` characters (an entity is never cut in half). Every piece of text
+ * that goes into a Slack message passes through here.
+ *
+ * @example
+ * slackText('<!channel> & co'); // '&lt;!channel&gt; &amp; co'
+ */
+export function slackText(text: string, max = 2900): string {
+  const whole = text.replace(/[&<>]/g, (character) => slackEntities[character]!);
+  if (whole.length <= max) return whole;
+  let escaped = '';
+  for (const character of text) {
+    const piece = slackEntities[character] ?? character;
+    if (escaped.length + piece.length > max - 1) return `${escaped}…`;
+    escaped += piece;
+  }
+  return escaped;
 }
 
-function plain(text: string, max = 150): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
+/** A text object: mrkdwn with `verbatim`, so Slack links and mentions nothing on its own. */
+const mrkdwnText = (text: string) => ({ type: 'mrkdwn', text, verbatim: true });
 
 /**
  * The Block Kit message for a request: the prompt, the rule, reason and policy, the message and
@@ -53,24 +69,24 @@ function plain(text: string, max = 150): string {
  * @example
  * await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(slackMessage(request)) });
  */
-export function slackMessage(request: ApprovalRequest): { text: string; blocks: unknown[] } {
+export function slackMessage(request: ApprovalRequest): { text: string; blocks: unknown[]; unfurl_links: false; unfurl_media: false } {
   const { decision } = request;
   const blocks: unknown[] = [
-    { type: 'header', text: { type: 'plain_text', text: plain(`Approval needed${request.agent ? ` by ${request.agent}` : ''}`) } },
-    { type: 'section', text: { type: 'mrkdwn', text: mrkdwn(request.prompt) } },
+    { type: 'header', text: { type: 'plain_text', text: slackText(`Approval needed${request.agent ? ` by ${request.agent}` : ''}`, 150) } },
+    { type: 'section', text: mrkdwnText(slackText(request.prompt)) },
     {
       type: 'section',
       fields: [
-        { type: 'mrkdwn', text: `*Rule*\n${mrkdwn(decision.rule ?? '(none)', 500)}` },
-        { type: 'mrkdwn', text: `*Reason*\n${mrkdwn(decision.reason, 500)}` },
-        { type: 'mrkdwn', text: `*Policy*\n${mrkdwn(decision.policy.name, 200)} \`${mrkdwn(decision.policy.hash.slice(0, 19), 40)}\`` },
-        { type: 'mrkdwn', text: `*If nobody answers*\n${decision.onNoInput}${request.expiresAt ? ` at ${request.expiresAt}` : ''}` },
+        mrkdwnText(`*Rule*\n${slackText(decision.rule ?? '(none)', 500)}`),
+        mrkdwnText(`*Reason*\n${slackText(decision.reason, 500)}`),
+        mrkdwnText(`*Policy*\n${slackText(decision.policy.name, 200)} \`${slackText(decision.policy.hash.slice(0, 19), 40)}\``),
+        mrkdwnText(`*If nobody answers*\n${slackText(`${decision.onNoInput}${request.expiresAt ? ` at ${request.expiresAt}` : ''}`, 200)}`),
       ],
     },
   ];
-  if (request.message?.content) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Message${request.sender ? ` from ${mrkdwn(request.sender, 100)}` : ''}*\n${mrkdwn(request.message.content, 2500)}` } });
+  if (request.message?.content) blocks.push({ type: 'section', text: mrkdwnText(`*Message${request.sender ? ` from ${slackText(request.sender, 100)}` : ''}*\n${slackText(request.message.content, 2500)}`) });
   for (const tool of request.tools ?? (request.tool ? [request.tool] : [])) {
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Tool call* \`${mrkdwn(tool.name, 100)}\`\n\`\`\`${mrkdwn(JSON.stringify(tool.args, null, 2), 2500)}\`\`\`` } });
+    blocks.push({ type: 'section', text: mrkdwnText(`*Tool call* \`${slackText(tool.name, 100)}\`\n\`\`\`${slackText(JSON.stringify(tool.args, null, 2) ?? 'undefined', 2500)}\`\`\``) });
   }
   blocks.push({
     type: 'actions',
@@ -87,16 +103,17 @@ export function slackMessage(request: ApprovalRequest): { text: string; blocks: 
       },
     ],
   });
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `approval \`${request.id}\` · run \`${mrkdwn(request.runId, 100)}\`` }] });
-  return { text: `Approval needed: ${plain(request.prompt, 300)}`, blocks };
+  blocks.push({ type: 'context', elements: [mrkdwnText(`approval \`${slackText(request.id, 100)}\` · run \`${slackText(request.runId, 100)}\``)] });
+  // Link previews would fetch any address the prompt quotes: none are unfurled.
+  return { text: slackText(`Approval needed: ${request.prompt}`, 300), blocks, unfurl_links: false, unfurl_media: false };
 }
 
-/** The part of Slack's `block_actions` payload this channel reads. */
+/** The part of Slack's `block_actions` payload this channel reads, every field yet to be checked. */
 interface BlockActions {
-  type: string;
-  user?: { id?: string; username?: string; name?: string };
-  actions?: Array<{ action_id?: string; value?: string }>;
-  response_url?: string;
+  type?: unknown;
+  user?: unknown;
+  actions?: unknown;
+  response_url?: unknown;
 }
 
 /**
@@ -186,14 +203,14 @@ export class SlackChannel implements ApprovalChannel {
     if (request.method !== 'POST') return sendJson(response, 405, { error: 'Slack POSTs interactions' }, { allow: 'POST' });
     let body: Buffer;
     try {
-      body = await readBody(request, 1_000_000);
+      body = await readBody(request);
     } catch (error) {
       if (error instanceof BodyTooLarge) return sendJson(response, 413, { error: error.message }, { connection: 'close' });
       throw error;
     }
     const check = verifySlack({ body, timestamp: header(request, slackTimestampHeader), signature: header(request, slackSignatureHeader) }, this.#secrets, this.#options.toleranceMs !== undefined ? { toleranceMs: this.#options.toleranceMs } : {});
     if (!check.ok) return sendJson(response, 401, { error: check.message, reason: check.reason });
-    if (!this.#replays.check(header(request, slackSignatureHeader)!, check.timestamp)) return sendJson(response, 409, { error: 'this signed request was already received (a replay)', reason: 'replay' });
+    if (!this.#replays.check(check.digest, check.timestamp)) return sendJson(response, 409, { error: 'this signed request was already received (a replay)', reason: 'replay' });
     let payload: BlockActions;
     try {
       const raw = new URLSearchParams(body.toString('utf8')).get('payload');
@@ -202,15 +219,21 @@ export class SlackChannel implements ApprovalChannel {
     } catch {
       return sendJson(response, 400, { error: 'the payload is not JSON' });
     }
-    const action = payload?.actions?.find((item) => item.action_id === slackApproveAction || item.action_id === slackRejectAction);
+    const actions: unknown[] = Array.isArray(payload?.actions) ? payload.actions : [];
+    const action = actions.find((item): item is { action_id: string; value: unknown } => typeof item === 'object' && item !== null && [slackApproveAction, slackRejectAction].includes((item as { action_id?: unknown }).action_id as string));
     if (payload?.type !== 'block_actions' || !action || typeof action.value !== 'string') return sendJson(response, 400, { error: 'not a click on an Approve or Reject button' });
     const id = action.value;
-    const by = payload.user?.username ?? payload.user?.name ?? payload.user?.id;
-    const answer = completeAnswer(action.action_id === slackApproveAction ? { kind: 'approve', ...(by ? { by } : {}) } : { kind: 'reject', message: 'rejected in Slack', ...(by ? { by } : {}) });
+    const known = this.approvals.get(id);
+    if (!known) return sendOutcome(response, id, { status: 'unknown' });
+    const user = (typeof payload.user === 'object' && payload.user !== null ? payload.user : {}) as Record<string, unknown>;
+    const by = user.username ?? user.name ?? user.id;
+    const parsed = parseApprovalAnswer(action.action_id === slackApproveAction ? { kind: 'approve' } : { kind: 'reject', message: 'rejected in Slack' }, known.request, by as string | undefined);
+    if (!parsed.ok) return sendJson(response, 400, { error: parsed.error, id });
+    const answer = parsed.answer;
     const outcome = this.approvals.answer(id, answer);
     sendOutcome(response, id, outcome);
     // Slack wants its answer within 3 seconds: the message is updated after it.
-    const updating = this.#update(payload.response_url, outcome);
+    const updating = this.#update(typeof payload.response_url === 'string' ? payload.response_url : undefined, outcome);
     this.#updating.add(updating);
     await updating;
     this.#updating.delete(updating);
@@ -219,11 +242,11 @@ export class SlackChannel implements ApprovalChannel {
   async #update(responseUrl: string | undefined, outcome: AnswerOutcome): Promise<void> {
     if (this.#options.updateMessage === false || !responseUrl || outcome.status === 'unknown' || outcome.status === 'repeated') return;
     const { answer } = outcome;
-    const who = 'by' in answer && answer.by ? ` by ${mrkdwn(answer.by, 100)}` : '';
+    const who = 'by' in answer && answer.by ? ` by ${slackText(answer.by, 100)}` : '';
     const said = answer.kind === 'approve' ? `Approved${who}` : answer.kind === 'reject' ? `Rejected${who}` : answer.kind === 'timeout' ? 'Nobody answered in time' : `Answered (${answer.kind})${who}`;
     const body =
       outcome.status === 'answered'
-        ? { replace_original: true, text: `${said}: ${plain(outcome.request.prompt, 300)}` }
+        ? { replace_original: true, text: `${said}: ${slackText(outcome.request.prompt, 300)}` }
         : { response_type: 'ephemeral', replace_original: false, text: `Too late: ${said.charAt(0).toLowerCase()}${said.slice(1)}.` };
     try {
       await postWithRetries(this.#options.fetch ?? fetch, responseUrl, { body: JSON.stringify(body), headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(5000) }, 0);

@@ -42,8 +42,6 @@ export interface WebhookChannelOptions {
   fetch?: typeof fetch;
 }
 
-const maxAnswerBytes = 1_000_000;
-
 /**
  * Asks by webhook. `ask` POSTs `{ type: 'approval-requested', request, answerUrl }` to `url`,
  * signed with `handrail-timestamp` and `handrail-signature: v1=<hex HMAC-SHA256(secret, "<ts>.<body>")>`,
@@ -153,14 +151,14 @@ export class WebhookChannel implements ApprovalChannel {
     if (request.method !== 'POST') return sendJson(response, 405, { error: 'answers are POSTed' }, { allow: 'POST' });
     let body: Buffer;
     try {
-      body = await readBody(request, maxAnswerBytes);
+      body = await readBody(request);
     } catch (error) {
       if (error instanceof BodyTooLarge) return sendJson(response, 413, { error: error.message }, { connection: 'close' });
       throw error;
     }
     const check = verifyWebhook({ body, timestamp: header(request, timestampHeader), signature: header(request, signatureHeader) }, this.#secrets, this.#options.toleranceMs !== undefined ? { toleranceMs: this.#options.toleranceMs } : {});
     if (!check.ok) return sendJson(response, 401, { error: check.message, reason: check.reason });
-    if (!this.#replays.check(header(request, signatureHeader)!, check.timestamp)) return sendJson(response, 409, { error: 'this signed request was already received (a replay)', reason: 'replay' });
+    if (!this.#replays.check(check.digest, check.timestamp)) return sendJson(response, 409, { error: 'this signed request was already received (a replay)', reason: 'replay' });
     let value: unknown;
     try {
       value = JSON.parse(body.toString('utf8'));

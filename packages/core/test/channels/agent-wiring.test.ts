@@ -126,6 +126,13 @@ describe('answers from an approval channel', () => {
       [['y'], (run) => expect(run.refunds).toEqual([{ order: 'A-7', amount: 250 }])],
       [['n too much'], (run) => expect(run.result.ended).toMatchObject({ cause: 'rejected', reason: 'rejected by console: too much' })],
       [['edit {bad', 'edit {"order":"A-7","amount":120}'], (run) => expect(run.refunds).toEqual([{ order: 'A-7', amount: 120 }])],
+      [
+        [`edit {"order":"A-7","amount":${'['.repeat(80_000)}1${']'.repeat(80_000)}}`, 'edit {"order":"A-7","amount":120}'],
+        (run) => {
+          expect(run.refunds).toEqual([{ order: 'A-7', amount: 120 }]);
+          expect(run.io.printed).toContain('Not an answer: the arguments nest deeper than 64 levels of objects and arrays; try again.');
+        },
+      ],
       [['call me first'], (run) => expect(run.result.humanInputs).toEqual(['call me first'])],
       [[''], (run) => expect(run.result.ended.cause).toBe('no-input')],
     ];

@@ -1,5 +1,5 @@
 // Signatures: what is signed, what verifies, and every way a signature is refused.
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { signSlack, signWebhook, verifySlack, verifyWebhook, ReplayGuard } from '../../src/index.js';
 
@@ -12,7 +12,7 @@ describe('Handrail webhook signatures', () => {
   test('v1 is the hex HMAC-SHA256 of "<timestamp>.<body>"', () => {
     const signed = signWebhook(body, secret, ts);
     expect(signed).toEqual({ timestamp: String(ts), signature: `v1=${createHmac('sha256', secret).update(`${ts}.${body}`).digest('hex')}` });
-    expect(verifyWebhook({ body, ...signed }, secret, { now })).toEqual({ ok: true, timestamp: ts });
+    expect(verifyWebhook({ body, ...signed }, secret, { now })).toEqual({ ok: true, timestamp: ts, digest: createHash('sha256').update(`${ts}.${body}`).digest('hex') });
     expect(verifyWebhook({ body: Buffer.from(body), ...signed }, secret, { now })).toMatchObject({ ok: true });
   });
 
@@ -22,13 +22,25 @@ describe('Handrail webhook signatures', () => {
     expect(check({ signature: undefined })).toMatchObject({ ok: false, reason: 'missing' });
     expect(check({ timestamp: undefined })).toMatchObject({ ok: false, reason: 'missing' });
     expect(check({ timestamp: '17e8' })).toMatchObject({ ok: false, reason: 'malformed' });
-    expect(check({ signature: 'sha256=abc' })).toMatchObject({ ok: false, reason: 'malformed' });
+    for (const signature of ['sha256=abc', `${signed.signature},junk`, `${signed.signature} v1=abc`, `${signed.signature} v1=`, ' , ', `${signed.signature} `.repeat(17)]) {
+      expect(check({ signature })).toMatchObject({ ok: false, reason: 'malformed' });
+    }
     expect(check({ body: body.replace('approve', 'reject') })).toMatchObject({ ok: false, reason: 'mismatch' });
     expect(verifyWebhook({ body, ...signWebhook(body, 'another-secret-0123456789', ts) }, secret, { now })).toMatchObject({ ok: false, reason: 'mismatch' });
     expect(check({ timestamp: String(ts + 1) })).toMatchObject({ ok: false, reason: 'mismatch' });
     expect(check({}, { now: now + 5 * 60_000 + 1000 })).toMatchObject({ ok: false, reason: 'stale', message: expect.stringContaining('more than the 300 s allowed') });
     expect(check({}, { now: now - 5 * 60_000 - 1000 })).toMatchObject({ ok: false, reason: 'stale' });
     expect(check({}, { now: now + 5 * 60_000 - 1000 })).toMatchObject({ ok: true });
+  });
+
+  test('the digest is the same for every way of writing a header that verifies the request', () => {
+    const signed = signWebhook(body, secret, ts);
+    const other = signWebhook(body, 'old-secret-0123456789', ts).signature;
+    const digests = [signed.signature, `v1=${signed.signature.slice(3).toUpperCase()}`, ` ${signed.signature} ,`, `${other} ${signed.signature}`, `${signed.signature},${signed.signature}`, `v2=abc ${signed.signature}`].map((signature) => {
+      const check = verifyWebhook({ body, timestamp: signed.timestamp, signature }, [secret, 'old-secret-0123456789'], { now });
+      return check.ok ? check.digest : check.reason;
+    });
+    expect(new Set(digests)).toEqual(new Set([createHash('sha256').update(`${ts}.${body}`).digest('hex')]));
   });
 
   test('while a secret is replaced, either verifies; a header may carry several signatures', () => {

@@ -34,7 +34,7 @@ const request: ApprovalRequest = {
 describe('Slack channel', () => {
   test('the message: prompt, rule, reason, policy, message, tool call and arguments, and two buttons carrying the id; text escaped', () => {
     const message = slackMessage(request);
-    expect(message.text).toBe('Approval needed: Refund <@here> & everyone?');
+    expect(message.text).toBe('Approval needed: Refund &lt;@here&gt; &amp; everyone?');
     const text = JSON.stringify(message.blocks);
     expect(text).toContain('Refund &lt;@here&gt; &amp; everyone?');
     expect(text).not.toContain('<@here>');
