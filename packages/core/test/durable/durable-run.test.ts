@@ -207,6 +207,19 @@ describe('approvals', () => {
     await restored.close();
   });
 
+  it('refuses an answer the channels would refuse, and stores nothing: the run still takes a good one', async () => {
+    const run = await DurableRun.open(store, 'ask-deep');
+    const waiting = run.awaitApproval(question());
+    const { id } = await waitForPending('ask-deep');
+    let deep: unknown = 1;
+    for (let level = 0; level < 80_000; level++) deep = [deep];
+    await expect(answerApproval(store, id, { kind: 'edit', args: { amount: deep } })).rejects.toThrow(/refused: the arguments nest deeper than 64 levels/);
+    await expect(answerApproval(store, id, { kind: 'reply', text: 'x'.repeat(200_000) })).rejects.toThrow(/refused/);
+    expect((await answerApproval(store, id, { kind: 'approve', by: 'ana' })).status).toBe('answered');
+    expect(await waiting).toMatchObject({ kind: 'approve', by: 'ana' });
+    await run.close();
+  });
+
   it('keeps the first answer: the same again is repeated, another is a conflict, an unknown id is unknown', async () => {
     const run = await DurableRun.open(store, 'ask-2');
     const waiting = run.awaitApproval(question());
