@@ -90,5 +90,5 @@ export { asStored, contentText, toMessage, toModelMessages } from './messages.js
 export type { Message, MessageInput, ModelMessage, ToolCallPart, ToolResponse } from './messages.js';
 export type { Model, ModelRequest, ModelResponse, ToolDefinition, Usage } from './models/model.js';
 export { OpenAIModel, openAIModelFromEnv } from './models/openai-model.js';
-export type { OpenAIModelOptions } from './models/openai-model.js';
+export type { ChatCompletionsClient, OpenAIModelOptions } from './models/openai-model.js';
 export { describeDecision, showDecisions } from './show-decisions.js';

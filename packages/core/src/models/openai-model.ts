@@ -1,8 +1,20 @@
 // The shipped model: the `openai` client on any OpenAI-compatible Chat Completions endpoint.
 import OpenAI from 'openai';
-import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { ToolCallPart } from '../messages.js';
 import type { Model, ModelRequest, ModelResponse } from './model.js';
+
+/**
+ * The part of an `openai` client the model uses. A shape rather than the `OpenAI` class: a
+ * CommonJS program's `require('openai')` is another copy of the package than the one this ES
+ * module imports, and TypeScript keeps the two classes apart (their private fields differ).
+ *
+ * @example
+ * const client: ChatCompletionsClient = new OpenAI({ baseURL: 'http://localhost:11434/v1', apiKey: 'ollama' });
+ */
+export interface ChatCompletionsClient {
+  chat: { completions: { create(body: ChatCompletionCreateParamsNonStreaming): PromiseLike<ChatCompletion> } };
+}
 
 /**
  * @example
@@ -20,8 +32,8 @@ export interface OpenAIModelOptions {
   maxRetries?: number;
   /** Milliseconds before a request is abandoned. */
   timeout?: number;
-  /** A client made elsewhere; the connection options above are then ignored. */
-  client?: OpenAI;
+  /** A client made elsewhere (`new OpenAI(...)`); the connection options above are then ignored. */
+  client?: ChatCompletionsClient;
 }
 
 /**
@@ -32,7 +44,7 @@ export interface OpenAIModelOptions {
  */
 export class OpenAIModel implements Model {
   readonly name: string;
-  readonly client: OpenAI;
+  readonly client: ChatCompletionsClient;
   readonly #temperature: number | undefined;
 
   constructor(options: OpenAIModelOptions) {
