@@ -3,8 +3,8 @@
 // the loop may do. It keeps the loop's counters (step, consecutive auto-replies per sender,
 // elapsed time) so the policy sees what a bundled agent would show it.
 import { randomUUID } from 'node:crypto';
-import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest } from '@handrail/core';
-import { decide, type Decision, type FactProvider, type Policy, type Turn } from '@handrail/policy';
+import { askWithTimeout, type ApprovalAnswer, type ApprovalChannel, type ApprovalRequest } from '@handrail/core';
+import { deadlineEnd, decide, type Decision, type FactProvider, type Policy, type Turn } from '@handrail/policy';
 
 /** What the loop may do with the step it asked about. */
 export type GateVerdict =
@@ -87,20 +87,13 @@ export function createGate(options: GateOptions): Gate {
         ...(decision.timeoutMs !== undefined ? { timeoutMs: decision.timeoutMs } : {}),
       },
     };
-    if (decision.timeoutMs !== undefined) request.expiresAt = new Date(Date.now() + decision.timeoutMs).toISOString();
-    const controller = new AbortController();
-    const timer = decision.timeoutMs !== undefined ? setTimeout(() => controller.abort(), decision.timeoutMs) : undefined;
     let answer: ApprovalAnswer;
     try {
-      answer = await Promise.race([
-        channel.ask(request, { signal: controller.signal }),
-        new Promise<ApprovalAnswer>((resolve) => controller.signal.addEventListener('abort', () => resolve({ kind: 'timeout', at: new Date().toISOString() }))),
-      ]);
+      if (decision.timeoutMs !== undefined) request.expiresAt = deadlineEnd(decision.timeoutMs);
+      answer = await askWithTimeout(channel, request, decision.timeoutMs !== undefined ? { timeoutMs: decision.timeoutMs } : {});
     } catch (error) {
-      if (controller.signal.aborted) answer = { kind: 'timeout', at: new Date().toISOString() };
-      else return { kind: 'stop', decision, reason: `${decision.reason}; asking a person failed: ${error instanceof Error ? error.message : String(error)}` };
-    } finally {
-      clearTimeout(timer);
+      // A channel that failed, or a time limit nobody can state: nobody was asked, so the step stops.
+      return { kind: 'stop', decision, reason: `${decision.reason}; asking a person failed: ${error instanceof Error ? error.message : String(error)}` };
     }
     switch (answer.kind) {
       case 'approve':

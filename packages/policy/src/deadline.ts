@@ -6,9 +6,47 @@
 export const maxTimerDelayMs = 2 ** 31 - 1;
 
 /**
+ * Why `delayMs` cannot be waited for, or undefined when it can: any finite number ≥ 0 can. The
+ * one test of every timeout, wherever it comes from (a host option, a journal, a rung of a
+ * ladder); a timeout that fails it is refused, never taken as "now" nor as "forever".
+ *
+ * @example
+ * delayProblem(Number('')); // undefined: 0 is a timeout
+ * delayProblem(Number.NaN); // 'timeout NaN is not a finite number of milliseconds ≥ 0'
+ */
+export function delayProblem(delayMs: unknown): string | undefined {
+  if (typeof delayMs === 'number' && Number.isFinite(delayMs) && delayMs >= 0) return undefined;
+  return `timeout ${shown(delayMs)} is not a finite number of milliseconds ≥ 0`;
+}
+
+function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
+  return `(${typeof value})`;
+}
+
+/** The latest instant a Date can name (13 September 275760). */
+const lastInstantMs = 8.64e15;
+
+/**
+ * When a wait of `delayMs` begun at `from` (epoch ms, now by default) ends, as ISO 8601 text: the
+ * `expiresAt` a question carries. Refuses what `delayProblem` refuses, with a RangeError; a wait
+ * that ends past the last instant a Date can name ends at that instant.
+ *
+ * @example
+ * request.expiresAt = deadlineEnd(10 * 60_000); // ten minutes from now
+ */
+export function deadlineEnd(delayMs: number, from: number = Date.now()): string {
+  const problem = delayProblem(delayMs);
+  if (problem !== undefined) throw new RangeError(problem);
+  return new Date(Math.min(from + delayMs, lastInstantMs)).toISOString();
+}
+
+/**
  * Calls `onExpire` once `delayMs` milliseconds have passed, for any finite delay ≥ 0 (a month
  * is a month), unless the returned function cancels it first. A delay that is not a finite
- * number ≥ 0 throws a RangeError: a deadline nobody can state must not turn into "now".
+ * number ≥ 0 throws a RangeError saying so (see `delayProblem`): a deadline nobody can state
+ * must not turn into "now".
  *
  * @example
  * const cancel = startDeadline(30 * 24 * 3_600_000, () => controller.abort());
@@ -16,8 +54,8 @@ export const maxTimerDelayMs = 2 ** 31 - 1;
  * cancel();
  */
 export function startDeadline(delayMs: number, onExpire: () => void, options: { signal?: AbortSignal } = {}): () => void {
-  if (typeof delayMs !== 'number' || !Number.isFinite(delayMs) || delayMs < 0)
-    throw new RangeError(`a deadline must be a finite number of milliseconds ≥ 0, not ${String(delayMs)}`);
+  const problem = delayProblem(delayMs);
+  if (problem !== undefined) throw new RangeError(problem);
   const end = Date.now() + delayMs;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let done = false;

@@ -2,7 +2,7 @@
 // auto-replies per sender, the policy check before each reply, then the auto-reply chain
 // (policy's fixed reply → tool calls → code blocks → model → defaultAutoReply).
 import { randomUUID } from 'node:crypto';
-import { ConfigurationError, findCodeBlocks, presetPolicy, type DecideOptions, type Decision, type FactProvider, type Policy } from '@handrail/policy';
+import { ConfigurationError, delayProblem, findCodeBlocks, presetPolicy, withDeadline, type DecideOptions, type Decision, type FactProvider, type Policy } from '@handrail/policy';
 import type { AuditLog } from '../audit/audit-log.js';
 import { answerText } from '../channels/answers.js';
 import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest } from '../channels/approval.js';
@@ -561,30 +561,23 @@ export class ConversableAgent implements Agent {
       this.emit({ type: 'human-input-received', agent: this.name, sender, prompt, answer, timedOut });
       return { answer, timedOut };
     }
+    // A time limit nobody can state is refused before the person is asked.
+    const problem = options.timeoutMs === undefined ? undefined : delayProblem(options.timeoutMs);
+    if (problem !== undefined) throw new RangeError(problem);
     const controller = new AbortController();
     const asked = Promise.resolve(this.getHumanInput(prompt, { signal: controller.signal, ...(options.channel !== undefined ? { channel: options.channel } : {}) }));
     let timedOut = false;
-    let answer: string;
-    if (options.timeoutMs === undefined) answer = await asked;
-    else {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<string>((resolve) => {
-        timer = setTimeout(() => {
-          timedOut = true;
-          controller.abort();
-          resolve('');
-        }, options.timeoutMs);
-      });
-      asked.catch(() => undefined);
-      try {
-        answer = await Promise.race([asked, timeout]);
-      } finally {
-        clearTimeout(timer);
-      }
-    }
-    answer = typeof answer === 'string' ? answer : String(answer ?? '');
-    this.emit({ type: 'human-input-received', agent: this.name, sender, prompt, answer, timedOut });
-    return { answer, timedOut };
+    const answer =
+      options.timeoutMs === undefined
+        ? await asked
+        : await withDeadline(asked, options.timeoutMs, () => {
+            timedOut = true;
+            controller.abort();
+            return '';
+          });
+    const text = typeof answer === 'string' ? answer : String(answer ?? '');
+    this.emit({ type: 'human-input-received', agent: this.name, sender, prompt, answer: text, timedOut });
+    return { answer: text, timedOut };
   }
 
   async #answerToolCalls(message: Message, edited: Readonly<Record<string, string>> = {}): Promise<Message> {

@@ -6,7 +6,7 @@
 //               edit goes on with the tool call's new arguments, reject ends, timeout is no input;
 //   continue  → counter + 1, "USING AUTO REPLY..." (not in NEVER), then the auto-reply.
 import { randomUUID } from 'node:crypto';
-import { decide, findCodeBlocks, type DecideOptions, type Decision, type FactProvider, type Policy, type Turn } from '@handrail/policy';
+import { deadlineEnd, decide, findCodeBlocks, type DecideOptions, type Decision, type FactProvider, type Policy, type Turn } from '@handrail/policy';
 import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest, ApprovalTool } from '../channels/approval.js';
 import type { ChatEnd, HandrailEvent } from '../events.js';
 import { contentText, type Message, type ToolResponse } from '../messages.js';
@@ -139,7 +139,7 @@ export function approvalRequestOf(options: {
     id: randomUUID(),
     runId: options.runId,
     createdAt: new Date(now).toISOString(),
-    ...(decision.timeoutMs !== undefined ? { expiresAt: new Date(now + decision.timeoutMs).toISOString() } : {}),
+    ...(decision.timeoutMs !== undefined ? { expiresAt: deadlineEnd(decision.timeoutMs, now) } : {}),
     agent: options.agent,
     sender: options.sender,
     prompt: options.prompt,

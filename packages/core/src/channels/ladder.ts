@@ -1,6 +1,6 @@
 // An escalation ladder: ask here for a while, then there, then give up and let the policy's
 // `onNoInput` decide. The ladder is itself a channel, so agents and other ladders take it as is.
-import { ConfigurationError } from '@handrail/policy';
+import { ConfigurationError, delayProblem } from '@handrail/policy';
 import { timeoutAnswer } from './answers.js';
 import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest } from './approval.js';
 import { askWithTimeout } from './timeout.js';
@@ -43,7 +43,8 @@ export function ladder(steps: readonly LadderStep[], options: LadderOptions = {}
   steps.forEach((step, index) => {
     if (!step?.channel || typeof step.channel.ask !== 'function') throw new ConfigurationError(`rung ${index + 1} of the ladder has no channel`);
     if (step.for === undefined && index < steps.length - 1) throw new ConfigurationError(`rung ${index + 1} (${step.channel.name}) waits forever, so the rungs after it are never asked: give it a "for"`);
-    if (step.for !== undefined && (!Number.isFinite(step.for) || step.for < 0)) throw new ConfigurationError(`rung ${index + 1} (${step.channel.name}): "for" must be milliseconds ≥ 0, not ${step.for}`);
+    const problem = step.for === undefined ? undefined : delayProblem(step.for);
+    if (problem !== undefined) throw new ConfigurationError(`rung ${index + 1} (${step.channel.name}): "for": ${problem}`);
   });
   const rungs = [...steps];
   return {

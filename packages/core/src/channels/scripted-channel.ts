@@ -1,4 +1,5 @@
 // Scripted approvers for tests and offline demos: answers given in advance, every request kept.
+import { startDeadline } from '@handrail/policy';
 import { completeAnswer, timeoutAnswer, type ApprovalAnswerInput } from './answers.js';
 import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest } from './approval.js';
 
@@ -62,12 +63,15 @@ export class ScriptedChannel implements ApprovalChannel {
     const delay = 'silence' in next ? undefined : next.delayMs;
     return new Promise<ApprovalAnswer>((resolve) => {
       if (signal.aborted) return resolve(timeoutAnswer());
-      const timer = delay === undefined ? undefined : setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(completeAnswer((next as { answer: ApprovalAnswerInput }).answer));
-      }, delay);
+      const cancel =
+        delay === undefined
+          ? () => undefined
+          : startDeadline(delay, () => {
+              signal.removeEventListener('abort', onAbort);
+              resolve(completeAnswer((next as { answer: ApprovalAnswerInput }).answer));
+            });
       const onAbort = () => {
-        clearTimeout(timer);
+        cancel();
         resolve(timeoutAnswer());
       };
       signal.addEventListener('abort', onAbort, { once: true });

@@ -3,7 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { HandrailError, type CodeBlock } from '@handrail/policy';
+import { ConfigurationError, delayProblem, HandrailError, startDeadline, type CodeBlock } from '@handrail/policy';
 
 /**
  * How a proxy runs code; `false` in `codeExecutionConfig` turns it off.
@@ -93,7 +93,7 @@ function run(command: string[], cwd: string, timeoutMs: number): Promise<{ exitC
     let timedOut = false;
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    const timer = setTimeout(() => {
+    const cancel = startDeadline(timeoutMs, () => {
       timedOut = true;
       // The block may have started children of its own: end the whole process group.
       try {
@@ -101,13 +101,13 @@ function run(command: string[], cwd: string, timeoutMs: number): Promise<{ exitC
       } catch {
         child.kill('SIGKILL');
       }
-    }, timeoutMs);
+    });
     child.on('error', (error) => {
-      clearTimeout(timer);
+      cancel();
       done({ exitCode: 1, output: `${output}${error.message}` });
     });
     child.on('close', (code) => {
-      clearTimeout(timer);
+      cancel();
       if (timedOut) done({ exitCode: 1, output: `${output}Timeout` });
       else done({ exitCode: code ?? 1, output });
     });
@@ -124,6 +124,10 @@ let counter = 0;
  * const { exitCode, output } = await executeCodeBlock({ language: 'sh', code: 'echo hi' }, { workDir: '.tmp' });
  */
 export async function executeCodeBlock(block: CodeBlock, config: CodeExecutionConfig = {}): Promise<CodeResult> {
+  const timeoutMs = (config.timeout ?? 60) * 1000;
+  // Checked before anything runs: a limit nobody can state would kill the block at once, or never.
+  const problem = delayProblem(timeoutMs);
+  if (problem !== undefined) throw new ConfigurationError(`codeExecutionConfig.timeout ${String(config.timeout)} s: ${problem}`);
   const language = languageOf(block);
   if (!extension[language]) return { exitCode: 1, output: `unknown language ${language}` };
   const workDir = resolve(config.workDir ?? 'coding');
@@ -132,7 +136,6 @@ export async function executeCodeBlock(block: CodeBlock, config: CodeExecutionCo
   const file = requestedFile(block.code, workDir) ?? `tmp_code_${process.pid}_${++counter}.${extension[language]}`;
   await mkdir(join(workDir, file, '..'), { recursive: true });
   await writeFile(join(workDir, file), block.code);
-  const timeoutMs = (config.timeout ?? 60) * 1000;
   if (config.useDocker) {
     const image = typeof config.useDocker === 'string' ? config.useDocker : defaultImage;
     const command = ['docker', 'run', '--rm', '-v', `${workDir}:/workspace`, '-w', '/workspace', image, ...commandFor(language, file)];

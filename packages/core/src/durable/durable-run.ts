@@ -3,7 +3,7 @@
 // twice) up to where it stopped, then goes on. A question to a person is one such step: the
 // run can die while it waits, and another process restores it when the answer arrives.
 import { createHash, randomUUID } from 'node:crypto';
-import { decide, type AuditEntry, type DecideOptions, type Decision, type Policy, type Turn } from '@handrail/policy';
+import { ConfigurationError, deadlineEnd, decide, startDeadline, type AuditEntry, type DecideOptions, type Decision, type Policy, type Turn } from '@handrail/policy';
 import { answerAuditEntry, decisionAuditEntry } from '../audit/audit-entries.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest } from '../channels/approval.js';
@@ -143,6 +143,13 @@ function rebuildError(recorded: RecordedError): Error {
 }
 
 /** Rejections of the losers of a race, once it is decided, are nobody's business. */
+/** The instant ISO 8601 text names; text that names none is refused, never taken as "now". */
+function instantOf(field: 'createdAt' | 'expiresAt', text: string): number {
+  const instant = Date.parse(text);
+  if (Number.isNaN(instant)) throw new ConfigurationError(`the approval's ${field} ${JSON.stringify(text)} is not a date`);
+  return instant;
+}
+
 function guarded<T>(promise: Promise<T>, settled: AbortSignal): Promise<T> {
   return promise.catch((error: unknown) => (settled.aborted ? new Promise<T>(() => undefined) : Promise.reject(error)));
 }
@@ -540,7 +547,9 @@ export class DurableRun {
   #newRequest(input: ApprovalRequestInput): ApprovalRequest {
     const createdAt = input.createdAt ?? new Date().toISOString();
     const timeoutMs = input.decision.timeoutMs;
-    const expiresAt = input.expiresAt ?? (timeoutMs !== undefined ? new Date(Date.parse(createdAt) + timeoutMs).toISOString() : undefined);
+    // Refused before anything is journaled: a time limit nobody can state, or an end that is no date.
+    const expiresAt = input.expiresAt ?? (timeoutMs !== undefined ? deadlineEnd(timeoutMs, instantOf('createdAt', createdAt)) : undefined);
+    if (expiresAt !== undefined) instantOf('expiresAt', expiresAt);
     return toJson({ ...input, id: input.id ?? randomUUID(), runId: this.runId, createdAt, ...(expiresAt !== undefined ? { expiresAt } : {}) }) as ApprovalRequest;
   }
 
@@ -555,11 +564,8 @@ export class DurableRun {
       sources.push(guarded(asked, settled.signal));
     }
     if (request.expiresAt !== undefined) {
-      const delay = Math.max(0, Date.parse(request.expiresAt) - Date.now());
-      const timedOut = new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
-        settled.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
-      });
+      const delay = Math.max(0, instantOf('expiresAt', request.expiresAt) - Date.now());
+      const timedOut = new Promise<void>((resolve) => startDeadline(delay, resolve, { signal: settled.signal }));
       sources.push(guarded(timedOut.then(() => this.#submit(request, { kind: 'timeout', at: new Date().toISOString() }, 'timeout')), settled.signal));
     }
     if (signal)

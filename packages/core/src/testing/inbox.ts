@@ -1,4 +1,5 @@
 // Things that arrive over HTTP in tests, kept in order and awaited one by one.
+import { startDeadline } from '@handrail/policy';
 
 /**
  * A list that also hands out its items in order as they arrive.
@@ -27,12 +28,12 @@ export class Inbox<T> {
   next(timeoutMs = 10_000): Promise<T> {
     if (this.#taken < this.all.length) return Promise.resolve(this.all[this.#taken++]!);
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const cancel = startDeadline(timeoutMs, () => {
         this.#waiting = this.#waiting.filter((waiter) => waiter !== settle);
         reject(new Error(`nothing arrived within ${timeoutMs} ms`));
-      }, timeoutMs);
+      });
       const settle = (item: T) => {
-        clearTimeout(timer);
+        cancel();
         resolve(item);
       };
       this.#waiting.push(settle);

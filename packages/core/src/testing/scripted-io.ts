@@ -1,4 +1,5 @@
 // Scripted human input: answers given in advance, and a transcript of everything shown.
+import { startDeadline } from '@handrail/policy';
 import type { HumanIO, InputOptions } from '../io/io.js';
 
 /**
@@ -72,9 +73,9 @@ export class ScriptedIO implements HumanIO {
     else {
       const delay = 'silence' in next ? undefined : next.delayMs;
       answer = await new Promise<string>((resolve) => {
-        const timer = delay === undefined ? undefined : setTimeout(() => resolve((next as { text: string }).text), delay);
+        const cancel = delay === undefined ? () => undefined : startDeadline(delay, () => resolve((next as { text: string }).text));
         const abort = () => {
-          clearTimeout(timer);
+          cancel();
           timedOut = true;
           resolve('');
         };

@@ -48,7 +48,7 @@ test('a ladder refuses rungs that could never be reached, or have no channel', (
   const a = new ScriptedChannel([], { name: 'a' });
   expect(() => ladder([])).toThrow('a ladder needs at least one rung');
   expect(() => ladder([{ channel: a }, { channel: a, for: 10 }])).toThrow('rung 1 (a) waits forever, so the rungs after it are never asked: give it a "for"');
-  expect(() => ladder([{ channel: a, for: -1 }])).toThrow('"for" must be milliseconds ≥ 0');
+  expect(() => ladder([{ channel: a, for: -1 }])).toThrow('rung 1 (a): "for": timeout -1 is not a finite number of milliseconds ≥ 0');
   expect(() => ladder([{ channel: undefined as never, for: 1 }])).toThrow('rung 1 of the ladder has no channel');
 });
 
