@@ -10,6 +10,7 @@ import {
   askWithTimeout,
   AssistantAgent,
   DurableRun,
+  ladder,
   MemoryRunStore,
   ScriptedChannel,
   UserProxyAgent,
@@ -165,4 +166,52 @@ describe.each(durations)('timeout %s', (text, timeoutMs) => {
       expect(result.events.filter((event) => event.type === 'human-input-received')).toEqual([expect.objectContaining({ timedOut: true })]);
     });
   });
+});
+
+/** Timeouts nobody can wait for: from a host option, an environment variable, a journal. */
+const unstatable = [Number.NaN, -1, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, '10m', null] as unknown as number[];
+const refusal = /^timeout .+ is not a finite number of milliseconds ≥ 0$/;
+
+describe.each(unstatable.map((value) => [String(typeof value === 'string' ? JSON.stringify(value) : value), value] as const))('timeout %s', (shown, timeoutMs) => {
+  it('askWithTimeout refuses it before the question is put; withTimeout and a ladder refuse it when built', async () => {
+    vi.useFakeTimers();
+    const channel = silentChannel();
+    await expect(askWithTimeout(channel, request(), { timeoutMs })).rejects.toThrow(refusal);
+    await expect(askWithTimeout(channel, request(), { timeoutMs })).rejects.toThrow(shown);
+    expect(channel.asked).toBe(0);
+    expect(() => withTimeout(channel, timeoutMs)).toThrow(/^withTimeout\(silent\): timeout .+ is not a finite number of milliseconds ≥ 0$/);
+    expect(() => ladder([{ channel, for: timeoutMs }])).toThrow(/is not a finite number of milliseconds ≥ 0/);
+  });
+
+  it('the gate stops the step and says why, when its channel’s own time limit is one nobody can state', async () => {
+    vi.useFakeTimers();
+    const inner = silentChannel();
+    const channel: ApprovalChannel = { name: 'slack', ask: (asked, { signal }) => askWithTimeout(inner, asked, { timeoutMs, signal }) };
+    const gate = createGate({ policy: refundPolicy('25d', 'continue'), channel });
+    const verdict = await gate.check({ content: null, role: 'assistant', sender: 'clerk', tool: { name: 'refund', args: { amount: 250 } } });
+    expect(verdict.kind).toBe('stop');
+    expect(verdict.kind === 'stop' && verdict.reason).toMatch(/^refund over 100; asking a person failed: timeout .+ is not a finite number of milliseconds ≥ 0$/);
+    expect(inner.asked).toBe(0);
+  });
+
+  it('a durable run refuses the question before journaling it', async () => {
+    vi.useFakeTimers();
+    const store = new MemoryRunStore();
+    const run = await DurableRun.open(store, 'run-unstatable');
+    const decision = { rule: 'large', reason: 'refund over 100', onNoInput: 'continue' as const, policy: { name: 'refunds', hash: 'sha256:0' }, timeoutMs };
+    await expect(run.awaitApproval({ id: 'bad-timeout', prompt: 'Refund 250?', decision })).rejects.toThrow(refusal);
+    expect(run.serialize().records.map((record) => record.type)).toEqual(['run-started']);
+    expect(await store.getApproval('bad-timeout')).toBeUndefined();
+    await run.close();
+  });
+});
+
+it('a durable question whose end is no date is refused, not expired at once', async () => {
+  vi.useFakeTimers();
+  const run = await DurableRun.open(new MemoryRunStore(), 'run-no-date');
+  const decision = { rule: 'large', reason: 'refund over 100', onNoInput: 'continue' as const, policy: { name: 'refunds', hash: 'sha256:0' } };
+  await expect(run.awaitApproval({ prompt: 'Refund 250?', expiresAt: 'in a month', decision })).rejects.toThrow('the approval\'s expiresAt "in a month" is not a date');
+  await expect(run.awaitApproval({ prompt: 'Refund 250?', createdAt: 'today', decision: { ...decision, timeoutMs: 30 * day } })).rejects.toThrow('the approval\'s createdAt "today" is not a date');
+  expect(run.serialize().records.map((record) => record.type)).toEqual(['run-started']);
+  await run.close();
 });
