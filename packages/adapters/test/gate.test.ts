@@ -4,7 +4,7 @@ import OpenAI from 'openai';
 import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest } from '@handrail/core';
 import { startOpenAIServer } from '@handrail/core/testing';
 import { compilePolicy } from '@handrail/policy';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createGate, type GateOptions, type GateVerdict } from '../src/index.js';
 
 const policy = compilePolicy(`policy refunds version 1
@@ -142,5 +142,24 @@ describe('a gated hand-written loop', () => {
     expect(gate.autoReplies('clerk')).toBe(5);
     gate.reset();
     expect(gate.autoReplies('clerk')).toBe(0);
+  });
+});
+
+describe('a long timeout', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('waits 30 days in full, and an answer the withdrawal provokes comes too late', async () => {
+    vi.useFakeTimers();
+    const day = 24 * 3_600_000;
+    const month = compilePolicy('policy refunds\nrule large: when tool.name == "refund" then escalate "large refund" timeout 30d else continue');
+    // Answers "approve" the moment the question is withdrawn: too late to count.
+    const eager: ApprovalChannel = { name: 'eager', ask: (_request, { signal }) => new Promise((resolve) => signal.addEventListener('abort', () => resolve({ kind: 'approve', at: new Date().toISOString() }))) };
+    let verdict: GateVerdict | undefined;
+    const checked = createGate({ policy: month, channel: eager }).check({ content: null, role: 'assistant', tool: { name: 'refund', args: { amount: 250 } } }).then((v) => (verdict = v));
+    await vi.advanceTimersByTimeAsync(30 * day - 1);
+    expect(verdict).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    await checked;
+    expect(verdict).toMatchObject({ kind: 'proceed', answer: { kind: 'timeout' } });
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { maxTimerDelayMs, sleep, startDeadline, withDeadline } from '../src/deadline.js';
+import { deadlineEnd, delayProblem, maxTimerDelayMs, sleep, startDeadline, withDeadline } from '../src/deadline.js';
 
 const day = 24 * 3_600_000;
 
@@ -40,6 +40,22 @@ describe('startDeadline', () => {
 
   it.each([Number.NaN, -1, Number.POSITIVE_INFINITY, '5' as unknown as number])('refuses %s instead of firing at once', (delay) => {
     expect(() => startDeadline(delay, () => undefined)).toThrow(RangeError);
+    expect(() => startDeadline(delay, () => undefined)).toThrow(delayProblem(delay)!);
+    expect(() => deadlineEnd(delay)).toThrow(RangeError);
+  });
+});
+
+describe('delayProblem and deadlineEnd', () => {
+  it('names what cannot be waited for; any finite number ≥ 0 can', () => {
+    expect([0, 1, maxTimerDelayMs + 1, 1e300].map(delayProblem)).toEqual([undefined, undefined, undefined, undefined]);
+    expect(delayProblem(Number.NaN)).toBe('timeout NaN is not a finite number of milliseconds ≥ 0');
+    expect(delayProblem('10m')).toBe('timeout "10m" is not a finite number of milliseconds ≥ 0');
+    expect(delayProblem({})).toBe('timeout (object) is not a finite number of milliseconds ≥ 0');
+  });
+
+  it('gives the end of a wait as ISO text, up to the last instant a date can name', () => {
+    expect(deadlineEnd(30 * day, Date.parse('2026-01-01T00:00:00Z'))).toBe('2026-01-31T00:00:00.000Z');
+    expect(deadlineEnd(1e300, 0)).toBe('+275760-09-13T00:00:00.000Z');
   });
 });
 

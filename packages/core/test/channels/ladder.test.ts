@@ -1,5 +1,5 @@
 // The escalation ladder and the time limits every channel gets.
-import { expect, test } from 'vitest';
+import { expect, test, vi } from 'vitest';
 import { askWithTimeout, callbackChannel, ladder, ScriptedChannel, withTimeout, type ApprovalRequest, type LadderEvent } from '../../src/index.js';
 import { refundPolicy, refundRun } from './helpers.js';
 
@@ -20,6 +20,25 @@ test('askWithTimeout answers timeout when the time is up, and aborts the channel
   expect((await askWithTimeout(new ScriptedChannel([{ kind: 'approve' }]), request, { timeoutMs: 30 })).kind).toBe('approve');
   await expect(askWithTimeout(callbackChannel(() => Promise.reject(new Error('down'))), request, { timeoutMs: 30 })).rejects.toThrow('down');
   expect((await withTimeout(new ScriptedChannel([{ silence: true }]), 20).ask(request, { signal: new AbortController().signal })).kind).toBe('timeout');
+});
+
+test('askWithTimeout waits 25 days in full, refuses a time limit nobody can state, and withTimeout refuses it when built', async () => {
+  vi.useFakeTimers();
+  try {
+    let answer: unknown;
+    const asked = askWithTimeout(new ScriptedChannel([{ silence: true }]), request, { timeoutMs: 25 * 24 * 3_600_000 }).then((a) => (answer = a));
+    await vi.advanceTimersByTimeAsync(25 * 24 * 3_600_000 - 1);
+    expect(answer).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    await asked;
+    expect(answer).toMatchObject({ kind: 'timeout' });
+  } finally {
+    vi.useRealTimers();
+  }
+  const unused = new ScriptedChannel([{ kind: 'approve' }]);
+  await expect(askWithTimeout(unused, request, { timeoutMs: Number.NaN })).rejects.toThrow('timeout NaN is not a finite number of milliseconds ≥ 0');
+  expect(unused.requests).toEqual([]);
+  expect(() => withTimeout(unused, -5)).toThrow('withTimeout(scripted): timeout -5 is not a finite number of milliseconds ≥ 0');
 });
 
 test('a ladder asks each rung for its time, then the next; the first answer wins, marked with its rung', async () => {

@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { compilePolicy } from '@handrail/policy';
 import { answerApproval, DurableRun, DurableRunError, FileRunStore, MemoryRunStore, type ApprovalRequestInput, type JournalRecord } from '../../src/index.js';
 
@@ -188,6 +188,23 @@ describe('a step interrupted by a crash', () => {
 });
 
 describe('approvals', () => {
+  it('waits 30 days in full for an answer, then stores timeout', async () => {
+    vi.useFakeTimers();
+    try {
+      const run = await DurableRun.open(new MemoryRunStore(), 'ask-month');
+      let answer: unknown;
+      const waiting = run.awaitApproval({ ...question(), decision: { ...question().decision, timeoutMs: 30 * 24 * 3_600_000 } }).then((a) => (answer = a));
+      await vi.advanceTimersByTimeAsync(30 * 24 * 3_600_000 - 1);
+      expect(answer).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(1);
+      await waiting;
+      expect(answer).toMatchObject({ kind: 'timeout' });
+      await run.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('waits for an answer given through the store, journals it, and replays it', async () => {
     const run = await DurableRun.open(store, 'ask-1');
     const waiting = run.awaitApproval(question());
