@@ -66,6 +66,13 @@ describe('code execution', () => {
     expect(result.chatHistory[2]!.content).toBe('exitcode: 1 (execution failed)\nCode output: \nTimeout');
   });
 
+  test('a time limit nobody can state is refused when the agent is built, and by executeCodeBlock, before anything runs', async () => {
+    for (const timeout of [Number.NaN, -1, Number.POSITIVE_INFINITY]) {
+      expect(() => new UserProxyAgent('user', { codeExecutionConfig: { timeout } })).toThrow(/^codeExecutionConfig\.timeout of .+ s: timeout .+ is not a finite number of milliseconds ≥ 0$/);
+      await expect(executeCodeBlock({ language: 'sh', code: 'echo ran' }, { timeout })).rejects.toThrow('is not a finite number of milliseconds ≥ 0');
+    }
+  });
+
   test('an unknown language is reported, not run', async () => {
     const { result } = await run([fence('cobol', 'DISPLAY "HI".'), 'TERMINATE']);
     expect(result.chatHistory[2]!.content).toBe('exitcode: 1 (execution failed)\nCode output: \nunknown language cobol');

@@ -7,7 +7,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import { answerText } from '../channels/answers.js';
 import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest } from '../channels/approval.js';
 import { askWithTimeout } from '../channels/timeout.js';
-import { CodeExecutionError, executeCodeBlock, languageOf, type CodeExecutionConfig } from '../code/execute.js';
+import { CodeExecutionError, codeTimeoutMs, executeCodeBlock, languageOf, type CodeExecutionConfig } from '../code/execute.js';
 import { askInRun, chatRun, decideInRun, nextApproval, stepInRun } from '../durable/agent-run.js';
 import type { DurableRun } from '../durable/durable-run.js';
 import { EventEmitter, type AutoReplySource, type ChatEnd, type EventListener, type HandrailEvent } from '../events.js';
@@ -176,6 +176,7 @@ export class ConversableAgent implements Agent {
     this.#isTermination = options.isTerminationMsg ?? defaultIsTermination;
     this.defaultAutoReply = options.defaultAutoReply ?? '';
     this.codeExecutionConfig = options.codeExecutionConfig !== undefined ? options.codeExecutionConfig : (defaults.codeExecutionConfig ?? false);
+    if (this.codeExecutionConfig) codeTimeoutMs(this.codeExecutionConfig);
     this.model = options.model;
     this.tools = [...(options.tools ?? [])];
     for (const [fname, fn] of Object.entries(options.functionMap ?? {})) this.#functions.set(fname, fn);

@@ -86,6 +86,17 @@ function requestedFile(code: string, workDir: string): string | undefined {
   return inside;
 }
 
+/**
+ * The time limit of a block in milliseconds (60 s by default). A limit nobody can state would
+ * kill the block at once, or never: it is a ConfigurationError, before anything runs.
+ */
+export function codeTimeoutMs(config: CodeExecutionConfig): number {
+  const timeoutMs = (config.timeout ?? 60) * 1000;
+  const problem = delayProblem(timeoutMs);
+  if (problem !== undefined) throw new ConfigurationError(`codeExecutionConfig.timeout of ${String(config.timeout)} s: ${problem}`);
+  return timeoutMs;
+}
+
 function run(command: string[], cwd: string, timeoutMs: number): Promise<{ exitCode: number; output: string }> {
   return new Promise((done) => {
     const child = spawn(command[0]!, command.slice(1), { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
@@ -124,10 +135,7 @@ let counter = 0;
  * const { exitCode, output } = await executeCodeBlock({ language: 'sh', code: 'echo hi' }, { workDir: '.tmp' });
  */
 export async function executeCodeBlock(block: CodeBlock, config: CodeExecutionConfig = {}): Promise<CodeResult> {
-  const timeoutMs = (config.timeout ?? 60) * 1000;
-  // Checked before anything runs: a limit nobody can state would kill the block at once, or never.
-  const problem = delayProblem(timeoutMs);
-  if (problem !== undefined) throw new ConfigurationError(`codeExecutionConfig.timeout ${String(config.timeout)} s: ${problem}`);
+  const timeoutMs = codeTimeoutMs(config);
   const language = languageOf(block);
   if (!extension[language]) return { exitCode: 1, output: `unknown language ${language}` };
   const workDir = resolve(config.workDir ?? 'coding');
