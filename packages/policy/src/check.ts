@@ -1,7 +1,7 @@
 // Semantic checks on a parsed policy: names, types, values, regexes. Collects every problem.
 import type * as ast from './ast.js';
 import type { Diagnostic } from './errors.js';
-import { builtInFacts, factTypes, resettableCounters, type FactDefinition, type FactType } from './facts.js';
+import { builtInFacts, factTypes, ownDefinition, resettableCounters, type FactDefinition, type FactType } from './facts.js';
 import { keywords } from './syntax/lexer.js';
 import { findBacktrackingHazard } from './regex-safety.js';
 import { regexProblem } from './policy-regex.js';
@@ -40,7 +40,7 @@ export function checkPolicy(policy: ast.Policy, presets: readonly string[]): { c
     if (statement.kind !== 'fact') continue;
     const name = statement.name.name;
     const type = statement.type.name as FactType;
-    if (builtInFacts[name]) report('DUPLICATE_FACT', `"${name}" is a built-in fact`, statement.name.span);
+    if (ownDefinition(builtInFacts, name)) report('DUPLICATE_FACT', `"${name}" is a built-in fact`, statement.name.span);
     else if (customFacts.has(name)) report('DUPLICATE_FACT', `fact "${name}" is declared twice`, statement.name.span);
     if (!factTypes.includes(type)) report('UNKNOWN_TYPE', `unknown fact type "${type}"`, statement.type.span, nameList(factTypes));
     customFacts.set(name, { type: factTypes.includes(type) ? type : 'any', description: 'declared by the policy' });
@@ -130,7 +130,7 @@ function checkAction(action: ast.Action, report: Report): void {
 /** The definition of a field, or a diagnostic when the fact or the path does not exist. */
 export function resolveField(field: ast.FieldRef, customFacts: CustomFacts, report: Report): FactDefinition | undefined {
   const name = field.fact.name;
-  const found = builtInFacts[name] ?? customFacts.get(name);
+  const found = ownDefinition(builtInFacts, name) ?? customFacts.get(name);
   if (!found) {
     const known = [...Object.keys(builtInFacts), ...customFacts.keys()];
     const hint = keywords.includes(name as never) ? ` ("${name}" is a keyword)` : '';
@@ -150,7 +150,7 @@ export function resolveField(field: ast.FieldRef, customFacts: CustomFacts, repo
   let definition: FactDefinition = found;
   for (const segment of field.path) {
     if (definition.type === 'any' || (definition.type === 'object' && !definition.fields)) return { type: 'any', description: '' };
-    const next: FactDefinition | undefined = definition.fields?.[String(segment.key)];
+    const next: FactDefinition | undefined = ownDefinition(definition.fields, String(segment.key));
     if (!next) {
       report('UNKNOWN_FACT', `${describe(field, segment)} has no field "${segment.key}"`, segment.span, Object.keys(definition.fields ?? {}));
       return undefined;

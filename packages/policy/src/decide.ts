@@ -4,7 +4,10 @@ import { decisionFor, failClosed, type Decision, type RuleTrace, type TraceNode 
 import type { CompiledRule } from './document.js';
 import { ConfigurationError } from './errors.js';
 import type { FactType } from './facts.js';
+import { findMistyped } from './engine/mistyped.js';
 import { ReferenceEvaluator } from './engine/reference.js';
+import { withDeadline } from './deadline.js';
+import { MistypedValueError } from './operators.js';
 import { preparedOf, type Policy, type PreparedPolicy } from './policy.js';
 import { builtInFactValues, InvalidTurnError, type FactProvider, type Turn, toolFact } from './turn.js';
 
@@ -17,7 +20,15 @@ export interface DecideOptions {
   explain?: 'decision' | 'all';
   /** `fast` (default) or `reference` (json-rules-engine itself). */
   engine?: 'fast' | 'reference';
+  /**
+   * How long an asynchronous custom fact may take, in milliseconds (default 5,000). A fact still
+   * unsettled then fails the decision closed with the code FACT_TIMEOUT.
+   */
+  factTimeoutMs?: number;
 }
+
+/** How long an asynchronous custom fact may take by default. */
+export const defaultFactTimeoutMs = 5_000;
 
 /** A failure while deciding, kept apart from bugs so it becomes a fail-closed decision. */
 class DecidingError extends Error {
@@ -68,14 +79,20 @@ function callProvider(policy: Policy, name: string, source: FactProvider, turn: 
   return checked(name, declared, value);
 }
 
+/** Facts by name, as own properties only: no name reaches Object.prototype. */
+const factRecord = (...sources: Record<string, unknown>[]): Record<string, unknown> => Object.assign(Object.create(null) as Record<string, unknown>, ...sources);
+
 /** The facts of each tool call of the turn (one entry when the turn has no or one tool call). */
 function builtInFactsPerCall(prepared: PreparedPolicy, policy: Policy, turn: Turn): Record<string, unknown>[] {
   let base: Record<string, unknown>;
   try {
     base = builtInFactValues(turn, policy.document.maxAutoReplies, prepared.readsCode);
     if (turn.toolCalls !== undefined && !Array.isArray(turn.toolCalls)) throw new InvalidTurnError('toolCalls must be a list');
-    if (!turn.toolCalls?.length) return [base];
-    return turn.toolCalls.map((call) => ({ ...base, tool: toolFact(call) }));
+    // Deciding on one and ignoring the other could let the other through undecided.
+    if (turn.tool !== undefined && turn.toolCalls !== undefined)
+      throw new InvalidTurnError('the turn has both tool and toolCalls; give the call being gated as tool, or every call of the message as toolCalls');
+    if (!turn.toolCalls?.length) return [factRecord(base)];
+    return turn.toolCalls.map((call) => factRecord(base, { tool: toolFact(call) }));
   } catch (error) {
     if (error instanceof InvalidTurnError) throw new DecidingError('INVALID_TURN', `invalid turn: ${error.message}`);
     throw error;
@@ -109,7 +126,7 @@ function resolveFast(prepared: PreparedPolicy, perCall: Record<string, unknown>[
 
 function failed(prepared: PreparedPolicy, options: DecideOptions, error: unknown): Decision {
   const humanAvailable = options.humanAvailable ?? true;
-  if (error instanceof DecidingError) return failClosed(error.code, error.message, prepared.identity, humanAvailable);
+  if (error instanceof DecidingError || error instanceof MistypedValueError) return failClosed(error.code, error.message, prepared.identity, humanAvailable);
   const message = error instanceof Error ? error.message : String(error);
   return failClosed('EVALUATION_FAILED', `evaluating the policy failed: ${message}`, prepared.identity, humanAvailable);
 }
@@ -156,49 +173,74 @@ const referenceEvaluators = new WeakMap<Policy, ReferenceEvaluator>();
  */
 export async function decide(policy: Policy, turn: Turn, options: DecideOptions = {}): Promise<Decision> {
   const prepared = preparedOf(policy);
+  const timeout = options.factTimeoutMs;
+  if (timeout !== undefined && (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0))
+    throw new ConfigurationError(`factTimeoutMs must be a finite number of milliseconds ≥ 0, not ${String(timeout)}`);
   try {
     const perCall = builtInFactsPerCall(prepared, policy, turn);
-    if (options.engine === 'reference') return await decideByReference(policy, prepared, turn, perCall, options);
-    if (prepared.customFacts.length) {
-      const sources = prepared.customFacts.map((name) => provider(policy, turn, options, name));
-      const values = await Promise.all(
-        sources.map((source, i) => {
-          try {
-            return callProvider(policy, prepared.customFacts[i]!, source, turn);
-          } catch (error) {
-            return Promise.reject(error);
-          }
-        }),
-      );
-      prepared.customFacts.forEach((name, i) => perCall.forEach((facts) => (facts[name] = values[i])));
-    }
+    const pending = startCustomFacts(policy, prepared, turn, options);
+    if (options.engine === 'reference') return await decideByReference(policy, prepared, perCall, pending, options);
+    const values = await settledFacts(pending);
+    prepared.customFacts.forEach((name, i) => perCall.forEach((facts) => (facts[name] = values[i])));
     return resolveFast(prepared, perCall, options);
   } catch (error) {
     return failed(prepared, options, error);
   }
 }
 
-async function decideByReference(policy: Policy, prepared: PreparedPolicy, turn: Turn, perCall: Record<string, unknown>[], options: DecideOptions): Promise<Decision> {
+/**
+ * Starts every custom fact the rules read, each async one under the fact deadline. Every fact is
+ * computed on every turn, so which one fails never depends on the order of evaluation.
+ */
+function startCustomFacts(policy: Policy, prepared: PreparedPolicy, turn: Turn, options: DecideOptions): Promise<unknown>[] {
+  const timeoutMs = options.factTimeoutMs ?? defaultFactTimeoutMs;
+  return prepared.customFacts.map((name) => {
+    try {
+      const value = callProvider(policy, name, provider(policy, turn, options, name), turn);
+      if (!(value instanceof Promise)) return Promise.resolve(value);
+      return withDeadline(value, timeoutMs, () => {
+        throw new DecidingError('FACT_TIMEOUT', `fact "${name}" did not settle within ${timeoutMs} ms`);
+      });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  });
+}
+
+/** The custom facts' values; the first to fail, in declaration order, fails the decision. */
+async function settledFacts(pending: Promise<unknown>[]): Promise<unknown[]> {
+  const settled = await Promise.allSettled(pending);
+  const failure = settled.find((outcome) => outcome.status === 'rejected');
+  if (failure) throw failure.reason;
+  return settled.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value);
+}
+
+async function decideByReference(policy: Policy, prepared: PreparedPolicy, perCall: Record<string, unknown>[], pending: Promise<unknown>[], options: DecideOptions): Promise<Decision> {
   let evaluator = referenceEvaluators.get(policy);
   if (!evaluator) referenceEvaluators.set(policy, (evaluator = new ReferenceEvaluator(policy.document.rules)));
-  const dynamic: Record<string, () => unknown> = {};
-  for (const name of prepared.customFacts) {
-    const source = provider(policy, turn, options, name);
-    // json-rules-engine resolves facts itself, lazily; the wrapper keeps the type check and message.
-    // Always a promise: json-rules-engine caches it, where a synchronous throw would escape its
-    // promise chains and surface as unhandled rejections.
-    dynamic[name] = () => {
-      try {
-        return Promise.resolve(callProvider(policy, name, source, turn));
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    };
-  }
+  // json-rules-engine resolves facts itself, lazily, from these (already started) promises.
+  const dynamic = factRecord();
+  prepared.customFacts.forEach((name, i) => (dynamic[name] = () => pending[i]));
   const runs: Array<{ fired: number[]; traces: Map<string, TraceNode> }> = [];
+  let failure: { error: unknown; facts: Record<string, unknown> } | undefined;
   for (const facts of perCall) {
-    const result = await evaluator.run({ ...facts, ...dynamic });
-    runs.push({ fired: prepared.rules.flatMap((rule, index) => (result.fired.has(rule.name) ? [index] : [])), traces: result.traces });
+    try {
+      const result = await evaluator.run({ ...facts, ...dynamic });
+      runs.push({ fired: prepared.rules.flatMap((rule, index) => (result.fired.has(rule.name) ? [index] : [])), traces: result.traces });
+    } catch (error) {
+      failure = { error, facts };
+      break;
+    }
+  }
+  // A failing fact comes first, as on the fast evaluator.
+  const values = await settledFacts(pending);
+  if (failure) {
+    const { error, facts } = failure;
+    if (!(error instanceof MistypedValueError)) throw error;
+    // json-rules-engine does not say which test threw: name it as the fast evaluator does.
+    const withCustom = factRecord(facts);
+    prepared.customFacts.forEach((name, i) => (withCustom[name] = values[i]));
+    throw findMistyped(prepared.rules, withCustom) ?? error;
   }
   const winnerRun = runs.reduce((best, run) => (run.fired.length && (!best.fired.length || run.fired[0]! < best.fired[0]!) ? run : best), runs[0]!);
   const winner = winnerRun.fired[0] ?? -1;

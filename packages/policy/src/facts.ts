@@ -55,6 +55,18 @@ export const builtInFacts: Readonly<Record<string, FactDefinition>> = {
   },
 };
 
+/**
+ * The definition named `name` in a table of facts or fields, as an own property only: names such
+ * as `constructor` or `__proto__` never resolve through Object.prototype.
+ *
+ * @example
+ * ownDefinition(builtInFacts, 'content'); // { type: 'string', … }
+ * ownDefinition(builtInFacts, 'constructor'); // undefined
+ */
+export function ownDefinition<T>(table: Readonly<Record<string, T>> | undefined, name: string): T | undefined {
+  return table !== undefined && Object.hasOwn(table, name) ? table[name] : undefined;
+}
+
 /** Counters a rule may test with `every N …` or reset with `and reset …`. */
 export const resettableCounters = ['auto_replies'] as const;
 export type Counter = (typeof resettableCounters)[number];

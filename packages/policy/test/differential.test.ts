@@ -10,10 +10,12 @@ const quote = (s: string) => JSON.stringify(s);
 const textField = fc.constantFrom('content', 'sender', 'tool.name', 'tool.args.to', 'tool.args.items[0]', 'tool.args["odd key"]', 'error', 'tier', 'code.text', 'profile.level');
 const numberField = fc.constantFrom('step', 'auto_replies', 'max_auto_replies', 'tool.args.amount', 'elapsed', 'tokens.total', 'risk', 'code.count', 'profile.score');
 const anyField = fc.constantFrom('tool.args.amount', 'tool.args.flag', 'tool.args', 'profile.level', 'profile');
+const scalarField = fc.constantFrom('tool.args.amount', 'tool.args.flag', 'tool.args.to', 'profile.level', 'profile.score');
 const word = fc.constantFrom(...words);
 const wordList = fc.array(word, { minLength: 1, maxLength: 3 }).map((items) => `[${items.map(quote).join(', ')}]`);
 const ignoring = fc.boolean().map((b) => (b ? ' ignoring case' : ''));
 const number = fc.oneof(fc.integer({ min: -2, max: 12 }), fc.constantFrom(0.5, 100, 250)).map(String);
+const scalar = fc.oneof(word.map(quote), number, fc.constantFrom('true', 'false', '"250"', '"1e2"', '"-0.5"'));
 
 const test: fc.Arbitrary<string> = fc.oneof(
   fc.tuple(textField, word, ignoring).map(([f, w, i]) => `${f} contains ${quote(w)}${i}`),
@@ -29,6 +31,12 @@ const test: fc.Arbitrary<string> = fc.oneof(
   fc.tuple(numberField, fc.array(number, { minLength: 1, maxLength: 3 }), fc.boolean()).map(([f, l, n]) => `${f} ${n ? 'not in' : 'in'} [${l.join(', ')}]`),
   fc.constantFrom('role in ["assistant", "tool"]', 'source == "human"', 'role != "user"'),
   fc.tuple(fc.oneof(textField, numberField, anyField)).map(([f]) => `${f} exists`),
+  // Fields of no declared type, against every kind of literal: values of another type fail closed.
+  fc.tuple(scalarField, scalar, fc.constantFrom('==', '!=')).map(([f, v, op]) => `${f} ${op} ${v}`),
+  fc.tuple(scalarField, fc.array(scalar, { minLength: 1, maxLength: 3 }), fc.boolean()).map(([f, l, n]) => `${f} ${n ? 'not in' : 'in'} [${l.join(', ')}]`),
+  fc.tuple(scalarField, fc.constantFrom('>', '>=', '<', '<='), fc.oneof(number, scalarField)).map(([f, op, v]) => `${f} ${op} ${v}`),
+  fc.tuple(scalarField, scalarField).map(([f, g]) => `${f} == ${g}`),
+  fc.tuple(fc.constantFrom('tool.args.items', 'profile.tags'), word).map(([f, w]) => `${f} contains ${quote(w)}`),
   fc.tuple(fc.integer({ min: 1, max: 4 }), fc.constantFrom('auto_replies', 'step', 'risk')).map(([n, f]) => `every ${n} ${f}`),
 );
 
@@ -64,8 +72,20 @@ const policyText = fc
     ].join('\n'),
   );
 
+/** Now and then a value of another type than the tests on it expect, as models write them. */
+const mistyped = fc.constantFrom<unknown>('500', '-1.5e3', '0', '250', '5e2x', ' 500', '0x10', '', 'Infinity', 'true', true, false, 7, 0, [], ['ok'], [250], {}, { amount: 1 }, null);
+const sometimes = <T>(value: fc.Arbitrary<T>) => fc.oneof({ weight: 5, arbitrary: value as fc.Arbitrary<unknown> }, { weight: 1, arbitrary: mistyped });
 const args = fc.oneof(
-  fc.record({ amount: fc.oneof(fc.integer({ min: 0, max: 300 }), fc.constant('250')), to: word, items: fc.array(word, { maxLength: 2 }), 'odd key': word, flag: fc.boolean() }, { requiredKeys: [] }),
+  fc.record(
+    {
+      amount: sometimes(fc.oneof(fc.integer({ min: 0, max: 300 }), fc.constant('250'))),
+      to: sometimes(word),
+      items: sometimes(fc.array(word, { maxLength: 2 })),
+      'odd key': sometimes(word),
+      flag: sometimes(fc.boolean()),
+    },
+    { requiredKeys: [] },
+  ),
   fc.constantFrom('{"amount": 150, "to": "refund"}', '', '[1, 2]', '"text"', 'not json'),
 );
 const customValue = <T>(value: fc.Arbitrary<T>) =>
@@ -75,7 +95,7 @@ const customValue = <T>(value: fc.Arbitrary<T>) =>
     { weight: 1, arbitrary: value.map((v) => async () => v) },
   );
 
-const turn: fc.Arbitrary<Turn> = fc.record(
+const turnFields = fc.record(
   {
     content: fc.oneof(fc.array(word, { maxLength: 4 }).map((w) => w.join(' ')), fc.constantFrom('```sh\nls\n```', null, 'x'.repeat(5000) + ' Delete ERROR: TERMINATE')),
     role: fc.constantFrom('assistant', 'user', 'tool', 'system'),
@@ -95,13 +115,22 @@ const turn: fc.Arbitrary<Turn> = fc.record(
         tier: customValue(word),
         flags: customValue(fc.array(fc.constantFrom('vip', 'new'))),
         vip: customValue(fc.boolean()),
-        profile: customValue(fc.record({ level: word, score: fc.integer({ min: 0, max: 10 }), active: fc.boolean() }, { requiredKeys: [] })),
+        profile: customValue(
+      fc.record({ level: sometimes(word), score: sometimes(fc.integer({ min: 0, max: 10 })), active: sometimes(fc.boolean()), tags: sometimes(fc.array(word)) }, { requiredKeys: [] }),
+    ),
       },
       { requiredKeys: ['risk', 'tier', 'flags', 'vip'] },
     ),
   },
   { requiredKeys: [] },
-) as fc.Arbitrary<Turn>;
+);
+// A turn gives tool or toolCalls; both (refused as INVALID_TURN) only now and then.
+const turn: fc.Arbitrary<Turn> = fc
+  .tuple(turnFields, fc.constantFrom('tool', 'toolCalls', 'tool', 'toolCalls', 'both'))
+  .map(([fields, keep]) => {
+    const { tool, toolCalls, ...rest } = fields;
+    return { ...rest, ...(keep !== 'toolCalls' && tool ? { tool } : {}), ...(keep !== 'tool' && toolCalls ? { toolCalls } : {}) } as Turn;
+  });
 
 /** Occasionally a fact that throws or has the wrong type: both evaluators must fail closed alike. */
 const brokenFacts = fc.constantFrom<Record<string, unknown> | undefined>(
@@ -116,6 +145,7 @@ const brokenFacts = fc.constantFrom<Record<string, unknown> | undefined>(
 describe('fast evaluator vs json-rules-engine', () => {
   it('gives the same decision, reason and explanation on 10,000 generated cases', async () => {
     let cases = 0;
+    const codes = new Map<string, number>();
     await fc.assert(
       fc.asyncProperty(policyText, fc.array(fc.tuple(turn, brokenFacts), { minLength: 50, maxLength: 50 }), async (text, turns) => {
         const policy = compilePolicy(text);
@@ -125,10 +155,14 @@ describe('fast evaluator vs json-rules-engine', () => {
           const reference = await decide(policy, input, { explain: 'all', engine: 'reference' });
           expect(fast).toEqual(reference);
           cases++;
+          const code = fast.error?.code ?? fast.action;
+          codes.set(code, (codes.get(code) ?? 0) + 1);
         }
       }),
       { numRuns: 200 },
     );
     expect(cases).toBeGreaterThanOrEqual(10_000);
+    // The generated cases reach every outcome, failing closed on mistyped values among them.
+    for (const code of ['continue', 'escalate', 'stop', 'MISTYPED_FACT', 'INVALID_TURN', 'FACT_FAILED', 'INVALID_FACT']) expect(codes.get(code) ?? 0, code).toBeGreaterThan(100);
   }, 300_000);
 });

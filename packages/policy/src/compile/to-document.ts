@@ -21,8 +21,8 @@ export function toDocument(checked: CheckedPolicy, presetRules: PolicyDocument['
     });
   }
   for (const rule of presetRules) rules.push({ ...rule, event: { ...rule.event, params: { ...rule.event.params, order: rules.length } } });
-  const facts: PolicyDocument['facts'] = {};
-  for (const [name, definition] of checked.customFacts) facts[name] = { type: definition.type };
+  // fromEntries defines own properties: a fact named __proto__ stays a fact.
+  const facts: PolicyDocument['facts'] = Object.fromEntries([...checked.customFacts].map(([name, definition]) => [name, { type: definition.type }]));
   return {
     format: documentFormat,
     name: policy.name.name,

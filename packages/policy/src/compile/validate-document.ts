@@ -4,7 +4,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import type { Span } from '../ast.js';
 import { isLeaf, type ConditionNode, type PolicyDocument } from '../document.js';
 import type { Diagnostic } from '../errors.js';
-import { builtInFacts, type FactDefinition } from '../facts.js';
+import { builtInFacts, ownDefinition, type FactDefinition } from '../facts.js';
 import { findBacktrackingHazard } from '../regex-safety.js';
 import { regexProblem } from '../policy-regex.js';
 import { pathKeys } from '../engine/path.js';
@@ -83,7 +83,7 @@ function checkDocument(document: PolicyDocument, locate: Locate): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const custom = document.facts ?? {};
   for (const name of Object.keys(custom)) {
-    if (builtInFacts[name]) diagnostics.push({ code: 'DUPLICATE_FACT', message: `"${name}" is a built-in fact`, span: locate(`/facts/${name}`) });
+    if (ownDefinition(builtInFacts, name)) diagnostics.push({ code: 'DUPLICATE_FACT', message: `"${name}" is a built-in fact`, span: locate(`/facts/${name}`) });
   }
   const names = new Set<string>();
   document.rules.forEach((rule, index) => {
@@ -99,7 +99,8 @@ function checkDocument(document: PolicyDocument, locate: Locate): Diagnostic[] {
       for (const reference of [node, node.value]) {
         if (reference === null || typeof reference !== 'object' || !('fact' in (reference as object))) continue;
         const { fact, path } = reference as { fact: string; path?: string };
-        const definition: FactDefinition | undefined = builtInFacts[fact] ?? (custom[fact] ? { type: custom[fact]!.type, description: '' } : undefined);
+        const declared = ownDefinition(custom, fact);
+        const definition: FactDefinition | undefined = ownDefinition(builtInFacts, fact) ?? (declared ? { type: declared.type, description: '' } : undefined);
         if (!definition) {
           diagnostics.push({ code: 'UNKNOWN_FACT', message: `unknown fact "${fact}"`, span: locate(`${pointer}/fact`), expected: [...Object.keys(builtInFacts), ...Object.keys(custom)] });
           continue;
@@ -107,7 +108,7 @@ function checkDocument(document: PolicyDocument, locate: Locate): Diagnostic[] {
         let current: FactDefinition | undefined = definition;
         for (const key of path ? pathKeys(path) : []) {
           if (!current.fields) break;
-          current = current.fields[key];
+          current = ownDefinition(current.fields, key);
           if (!current) {
             diagnostics.push({ code: 'UNKNOWN_FACT', message: `${fact} has no field "${key}" (path ${path})`, span: locate(`${pointer}/path`) });
             break;

@@ -2,14 +2,19 @@
 // compiles a schema. Values enter the source only through JSON.stringify or a constant table,
 // never as raw text. Two functions come out: `firstFiring` (rules are in resolution order, so
 // the first that fires decides) and `trace` (one rule's conditions with the values seen, in
-// json-rules-engine's result shape).
+// json-rules-engine's result shape). Values of the wrong type are checked before any rule, as
+// json-rules-engine evaluates every test of every rule.
 import { isLeaf, type CompiledRule, type ConditionNode, type FactReference, type LeafCondition } from '../document.js';
 import type { TraceNode } from '../decision.js';
-import { operators, regexFor } from '../operators.js';
+import { comparable, guardSource, numberOf, operators, regexLookup, sameValue, type SourceContext } from '../operators.js';
+import { mistypedValue } from './mistyped.js';
 import { pathKeys, readPath } from './path.js';
 
 export interface FastEvaluator {
-  /** The index of the first rule whose conditions hold, or -1. */
+  /**
+   * The index of the first rule whose conditions hold, or -1. Throws a MistypedValueError when
+   * any test of any rule meets a value of the wrong type. `facts` has no prototype.
+   */
   firstFiring(facts: Record<string, unknown>): number;
   /** The evaluated condition tree of rule `index`. */
   trace(facts: Record<string, unknown>, index: number): TraceNode;
@@ -25,9 +30,17 @@ const runtime = {
 export function compileFastEvaluator(rules: readonly CompiledRule[]): FastEvaluator {
   const constants: unknown[] = [];
   const constant = (value: unknown) => `K[${constants.push(value) - 1}]`;
-  const references = new Map<string, { variable: string; lower?: string; reference: FactReference }>();
+  // This evaluator's regexes: they live and die with it (and so with its policy).
+  const regexes = regexLookup();
+  interface Read {
+    variable: string;
+    lower?: string;
+    number?: string;
+    reference: FactReference;
+  }
+  const references = new Map<string, Read>();
   let used = new Set<string>();
-  const read = (reference: FactReference) => {
+  const read = (reference: FactReference): Read => {
     const key = `${reference.fact}\u0000${reference.path ?? ''}`;
     let entry = references.get(key);
     if (!entry) references.set(key, (entry = { variable: `V${references.size}`, reference }));
@@ -35,23 +48,49 @@ export function compileFastEvaluator(rules: readonly CompiledRule[]): FastEvalua
     return entry;
   };
   const isReference = (value: unknown): value is FactReference => value !== null && typeof value === 'object' && !Array.isArray(value) && 'fact' in value;
+  const numberOfRead = (entry: Read) => (entry.number ??= `N${entry.variable.slice(1)}`);
+
+  // Every test's check for a value of the wrong type, in resolution order: all run before any
+  // rule is tested, so the outcome never depends on which tests a rule happened to reach.
+  const guards = new Map<string, number>();
+  const guardOwners: Array<{ rule: string; leaf: LeafCondition }> = [];
+  let rule = '';
+  let collectGuards = true;
 
   const test = (node: LeafCondition): string => {
     const definition = operators[node.operator];
     if (!definition) throw new Error(`unknown operator ${node.operator}`);
     const fact = read(node);
-    const lower = () => {
-      fact.lower ??= `L${fact.variable.slice(1)}`;
-      return `(${fact.lower} ??= (typeof ${fact.variable} === "string" ? ${fact.variable}.toLowerCase() : false))`;
-    };
     const value = node.value;
+    const right = isReference(value) ? read(value) : undefined;
     let valueSource: string;
-    if (isReference(value)) valueSource = read(value).variable;
-    else if (node.operator === 'textMatches') valueSource = constant(regexFor(value as { pattern: string; flags: string }));
+    if (right) valueSource = right.variable;
+    else if (node.operator === 'textMatches') valueSource = constant(regexes(value as { pattern: string; flags: string }));
     else if (node.operator.endsWith('IgnoreCase') && typeof value === 'string') valueSource = JSON.stringify(value.toLowerCase());
     else valueSource = JSON.stringify(value);
-    return definition.source(fact.variable, valueSource, lower, value);
+    const context: SourceContext = {
+      fact: fact.variable,
+      value: valueSource,
+      literal: right ? undefined : value,
+      lower: () => {
+        fact.lower ??= `L${fact.variable.slice(1)}`;
+        return `(${fact.lower} ??= (typeof ${fact.variable} === "string" ? ${fact.variable}.toLowerCase() : false))`;
+      },
+      number: () => numberOfRead(fact),
+      ...(right ? { valueNumber: () => numberOfRead(right) } : {}),
+    };
+    if (collectGuards) {
+      for (const side of ['fact', 'value'] as const) {
+        const guard = guardSource(definition, context, side);
+        if (guard === undefined || guards.has(guard)) continue;
+        guards.set(guard, guardOwners.push({ rule, leaf: node }) - 1);
+        const values = `${fact.variable}, ${right ? right.variable : 'undefined'}`;
+        guardLines.push(`  if ${guard} M(${guards.get(guard)}, "${side}", ${values});`);
+      }
+    }
+    return definition.source(context);
   };
+  const guardLines: string[] = [];
 
   const expression = (node: ConditionNode): string => {
     if (isLeaf(node)) return test(node);
@@ -74,13 +113,18 @@ export function compileFastEvaluator(rules: readonly CompiledRule[]): FastEvalua
     return `{ ${fields.join(', ')} }`;
   };
 
-  const tests = rules.map((rule, index) => `  if (${expression(rule.conditions)}) return ${index};`);
+  const tests = rules.map((each, index) => {
+    rule = each.name;
+    return `  if (${expression(each.conditions)}) return ${index};`;
+  });
+  collectGuards = false;
   const reads = (keys: Iterable<string>) =>
     [...keys].map((key) => {
-      const { variable, lower, reference } = references.get(key)!;
+      const { variable, lower, number, reference } = references.get(key)!;
       const root = `f[${JSON.stringify(reference.fact)}]`;
       const valueSource = reference.path ? `readPath(${root}, ${constant(Object.freeze(pathKeys(reference.path)))})` : root;
-      return `  const ${variable} = ${valueSource};${lower ? ` let ${lower} = null;` : ''}`;
+      const numeric = number ? ` const ${number} = typeof ${variable} === "number" ? ${variable} : numberOf(${variable});` : '';
+      return `  const ${variable} = ${valueSource};${lower ? ` let ${lower} = null;` : ''}${numeric}`;
     });
   const evaluateReads = reads(references.keys());
   // Each rule's trace reads only the facts that rule uses.
@@ -93,6 +137,7 @@ export function compileFastEvaluator(rules: readonly CompiledRule[]): FastEvalua
     '"use strict";',
     'function firstFiring(f) {',
     ...evaluateReads,
+    ...guardLines,
     ...tests,
     '  return -1;',
     '}',
@@ -103,5 +148,10 @@ export function compileFastEvaluator(rules: readonly CompiledRule[]): FastEvalua
     '}',
     'return { firstFiring, trace };',
   ].join('\n');
-  return new Function('K', 'readPath', 'R', body)(constants, readPath, runtime) as FastEvaluator;
+  const mistyped = (index: number, side: 'fact' | 'value', factValue: unknown, rightValue: unknown) => {
+    const { rule, leaf } = guardOwners[index]!;
+    throw mistypedValue(rule, leaf, side, factValue, rightValue);
+  };
+  const helpers = { readPath, numberOf, comparable, sameValue, M: mistyped, R: runtime };
+  return new Function('K', ...Object.keys(helpers), body)(constants, ...Object.values(helpers)) as FastEvaluator;
 }

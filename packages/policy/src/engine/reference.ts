@@ -1,8 +1,8 @@
 // The reference evaluator: the compiled rules on json-rules-engine itself. An Engine's running
 // state is shared between overlapping run() calls (one finishing can make another skip rules),
-// so runs on one Engine are queued, never overlapped. A run that rejects keeps evaluating its
-// remaining priority groups in the background and then marks the engine finished, so after a
-// failure the engine is replaced rather than reused.
+// so each run has an Engine to itself: an idle one, or a new one. No run waits for another (one
+// may hang on a slow fact). A run that rejects keeps evaluating its remaining priority groups in
+// the background and then marks its engine finished, so a failed run's engine is dropped.
 import { Engine, type RuleResult } from 'json-rules-engine';
 import type { TraceNode } from '../decision.js';
 import type { CompiledRule } from '../document.js';
@@ -15,12 +15,14 @@ export interface ReferenceResult {
   traces: Map<string, TraceNode>;
 }
 
+/** Idle engines kept for reuse; more are made while runs overlap, and dropped after. */
+const maxIdleEngines = 4;
+
 export class ReferenceEvaluator {
-  private engine: Engine;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly idle: Engine[];
 
   constructor(private readonly rules: readonly CompiledRule[]) {
-    this.engine = this.createEngine();
+    this.idle = [this.createEngine()];
   }
 
   private createEngine(): Engine {
@@ -28,22 +30,19 @@ export class ReferenceEvaluator {
   }
 
   /** Runs the engine; `facts` may hold functions (json-rules-engine dynamic facts). */
-  run(facts: Record<string, unknown>): Promise<ReferenceResult> {
-    const run = this.queue.then(() => this.engine.run(facts));
-    this.queue = run.catch(() => {
-      this.engine = this.createEngine();
-    });
-    return run.then(({ results, failureResults }) => {
-      const fired = new Set(results.map((r) => r.name as string));
-      const traces = new Map<string, TraceNode>();
-      for (const result of [...results, ...failureResults]) {
-        // json-rules-engine records the outcome of the top-level node on the result, not the node.
-        const trace = toTrace((result as RuleResult & { conditions: unknown }).conditions);
-        trace.result = result.result;
-        traces.set(result.name as string, trace);
-      }
-      return { fired, traces };
-    });
+  async run(facts: Record<string, unknown>): Promise<ReferenceResult> {
+    const engine = this.idle.pop() ?? this.createEngine();
+    const { results, failureResults } = await engine.run(facts);
+    if (this.idle.length < maxIdleEngines) this.idle.push(engine);
+    const fired = new Set(results.map((r) => r.name as string));
+    const traces = new Map<string, TraceNode>();
+    for (const result of [...results, ...failureResults]) {
+      // json-rules-engine records the outcome of the top-level node on the result, not the node.
+      const trace = toTrace((result as RuleResult & { conditions: unknown }).conditions);
+      trace.result = result.result;
+      traces.set(result.name as string, trace);
+    }
+    return { fired, traces };
   }
 }
 
