@@ -79,8 +79,10 @@ function callProvider(policy: Policy, name: string, source: FactProvider, turn: 
   return checked(name, declared, value);
 }
 
-/** Facts by name, as own properties only: no name reaches Object.prototype. */
-const factRecord = (...sources: Record<string, unknown>[]): Record<string, unknown> => Object.assign(Object.create(null) as Record<string, unknown>, ...sources);
+/** Sets a fact as an own property, even one named `__proto__` (which assignment would not). */
+function setFact(facts: Record<string, unknown>, name: string, value: unknown): void {
+  Object.defineProperty(facts, name, { value, enumerable: true, writable: true, configurable: true });
+}
 
 /** The facts of each tool call of the turn (one entry when the turn has no or one tool call). */
 function builtInFactsPerCall(prepared: PreparedPolicy, policy: Policy, turn: Turn): Record<string, unknown>[] {
@@ -91,8 +93,8 @@ function builtInFactsPerCall(prepared: PreparedPolicy, policy: Policy, turn: Tur
     // Deciding on one and ignoring the other could let the other through undecided.
     if (turn.tool !== undefined && turn.toolCalls !== undefined)
       throw new InvalidTurnError('the turn has both tool and toolCalls; give the call being gated as tool, or every call of the message as toolCalls');
-    if (!turn.toolCalls?.length) return [factRecord(base)];
-    return turn.toolCalls.map((call) => factRecord(base, { tool: toolFact(call) }));
+    if (!turn.toolCalls?.length) return [base];
+    return turn.toolCalls.map((call) => ({ ...base, tool: toolFact(call) }));
   } catch (error) {
     if (error instanceof InvalidTurnError) throw new DecidingError('INVALID_TURN', `invalid turn: ${error.message}`);
     throw error;
@@ -150,7 +152,7 @@ export function decideSync(policy: Policy, turn: Turn, options: DecideOptions = 
           value.catch(() => undefined);
           throw new ConfigurationError(`fact "${name}" is asynchronous: use decide() instead of decideSync()`);
         }
-        for (const facts of perCall) facts[name] = value;
+        for (const facts of perCall) setFact(facts, name, value);
       }
     }
     return resolveFast(prepared, perCall, options);
@@ -181,7 +183,7 @@ export async function decide(policy: Policy, turn: Turn, options: DecideOptions 
     const pending = startCustomFacts(policy, prepared, turn, options);
     if (options.engine === 'reference') return await decideByReference(policy, prepared, perCall, pending, options);
     const values = await settledFacts(pending);
-    prepared.customFacts.forEach((name, i) => perCall.forEach((facts) => (facts[name] = values[i])));
+    prepared.customFacts.forEach((name, i) => perCall.forEach((facts) => setFact(facts, name, values[i])));
     return resolveFast(prepared, perCall, options);
   } catch (error) {
     return failed(prepared, options, error);
@@ -219,8 +221,8 @@ async function decideByReference(policy: Policy, prepared: PreparedPolicy, perCa
   let evaluator = referenceEvaluators.get(policy);
   if (!evaluator) referenceEvaluators.set(policy, (evaluator = new ReferenceEvaluator(policy.document.rules)));
   // json-rules-engine resolves facts itself, lazily, from these (already started) promises.
-  const dynamic = factRecord();
-  prepared.customFacts.forEach((name, i) => (dynamic[name] = () => pending[i]));
+  const dynamic: Record<string, () => unknown> = {};
+  prepared.customFacts.forEach((name, i) => setFact(dynamic, name, () => pending[i]));
   const runs: Array<{ fired: number[]; traces: Map<string, TraceNode> }> = [];
   let failure: { error: unknown; facts: Record<string, unknown> } | undefined;
   for (const facts of perCall) {
@@ -238,8 +240,8 @@ async function decideByReference(policy: Policy, prepared: PreparedPolicy, perCa
     const { error, facts } = failure;
     if (!(error instanceof MistypedValueError)) throw error;
     // json-rules-engine does not say which test threw: name it as the fast evaluator does.
-    const withCustom = factRecord(facts);
-    prepared.customFacts.forEach((name, i) => (withCustom[name] = values[i]));
+    const withCustom = { ...facts };
+    prepared.customFacts.forEach((name, i) => setFact(withCustom, name, values[i]));
     throw findMistyped(prepared.rules, withCustom) ?? error;
   }
   const winnerRun = runs.reduce((best, run) => (run.fired.length && (!best.fired.length || run.fired[0]! < best.fired[0]!) ? run : best), runs[0]!);

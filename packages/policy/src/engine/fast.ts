@@ -13,7 +13,7 @@ import { pathKeys, readPath } from './path.js';
 export interface FastEvaluator {
   /**
    * The index of the first rule whose conditions hold, or -1. Throws a MistypedValueError when
-   * any test of any rule meets a value of the wrong type. `facts` has no prototype.
+   * any test of any rule meets a value of the wrong type.
    */
   firstFiring(facts: Record<string, unknown>): number;
   /** The evaluated condition tree of rule `index`. */
@@ -121,7 +121,9 @@ export function compileFastEvaluator(rules: readonly CompiledRule[]): FastEvalua
   const reads = (keys: Iterable<string>) =>
     [...keys].map((key) => {
       const { variable, lower, number, reference } = references.get(key)!;
-      const root = `f[${JSON.stringify(reference.fact)}]`;
+      // Facts are own properties; a name Object.prototype also has must not find its member.
+      const name = JSON.stringify(reference.fact);
+      const root = reference.fact in Object.prototype ? `(hasOwn(f, ${name}) ? f[${name}] : undefined)` : `f[${name}]`;
       const valueSource = reference.path ? `readPath(${root}, ${constant(Object.freeze(pathKeys(reference.path)))})` : root;
       const numeric = number ? ` const ${number} = typeof ${variable} === "number" ? ${variable} : numberOf(${variable});` : '';
       return `  const ${variable} = ${valueSource};${lower ? ` let ${lower} = null;` : ''}${numeric}`;
@@ -152,6 +154,6 @@ export function compileFastEvaluator(rules: readonly CompiledRule[]): FastEvalua
     const { rule, leaf } = guardOwners[index]!;
     throw mistypedValue(rule, leaf, side, factValue, rightValue);
   };
-  const helpers = { readPath, numberOf, comparable, sameValue, M: mistyped, R: runtime };
+  const helpers = { hasOwn: Object.hasOwn, readPath, numberOf, comparable, sameValue, M: mistyped, R: runtime };
   return new Function('K', ...Object.keys(helpers), body)(constants, ...Object.values(helpers)) as FastEvaluator;
 }
