@@ -46,13 +46,17 @@ describe('payments.policy', () => {
   });
 
   describe('unclear_amount', () => {
-    it('escalates a payment with no amount, zero, a negative amount or a number as text', async () => {
+    it('escalates a payment with no amount, zero or a negative amount', async () => {
       expect(await payments.decide(call('refund', {}))).toEqual(unclear);
       expect(await payments.decide(call('refund', ''))).toEqual(unclear);
       expect(await payments.decide(call('refund', { amount: 0 }))).toEqual(unclear);
       expect(await payments.decide(call('refund', { amount: -40 }))).toEqual(unclear);
-      expect(await payments.decide(call('transfer_funds', { amount: '500' }))).toEqual(unclear);
       expect(await payments.decide(call('transfer_funds', { amount: null }))).toEqual(unclear);
+    });
+
+    it('reads an amount written as text as that number, and fails closed on one that is no number', async () => {
+      expect(await payments.decide(call('refund', { amount: '500' }))).toEqual(large);
+      expect(await payments.decide(call('refund', { amount: 'lots' }))).toMatchObject({ action: 'escalate', rule: null, error: 'MISTYPED_FACT' });
     });
   });
 
