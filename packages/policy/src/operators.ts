@@ -153,6 +153,13 @@ export function guardSource(definition: OperatorDefinition, context: SourceConte
   }
 }
 
+/**
+ * Every operator of compiled policies, by name (see docs/policy-language.md, "Operators").
+ *
+ * @example
+ * operators.numberAbove.holds('500', 50, regexLookup()); // true: JSON number text is a number
+ * mistypedSide(operators.numberAbove.takes, '5e2x', 50); // 'fact': the decision fails closed
+ */
 export const operators: Readonly<Record<string, OperatorDefinition>> = {
   textContains: {
     value: 'string',
