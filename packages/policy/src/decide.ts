@@ -28,7 +28,7 @@ export interface DecideOptions {
 }
 
 /** How long an asynchronous custom fact may take by default. */
-export const defaultFactTimeoutMs = 5_000;
+const defaultFactTimeoutMs = 5_000;
 
 /** A failure while deciding, kept apart from bugs so it becomes a fail-closed decision. */
 class DecidingError extends Error {
@@ -166,7 +166,9 @@ const referenceEvaluators = new WeakMap<Policy, ReferenceEvaluator>();
 
 /**
  * Decides one turn: continue, escalate or stop, with the deciding rule, the reason and an
- * explanation. Never rejects for a bad turn or a failing fact: those decide escalate (or stop).
+ * explanation. Never rejects for a bad turn, a failing or slow fact, or a value of the wrong type:
+ * those decide escalate (or stop). Only options that make no sense (a negative `factTimeoutMs`)
+ * reject, with a ConfigurationError.
  *
  * @example
  * const policy = await loadPolicyFile('invoices.policy');
