@@ -223,6 +223,51 @@ describe.concurrent('handrail explain', { timeout }, () => {
   });
 });
 
+describe.concurrent('handrail init', { timeout }, () => {
+  it('scaffolds a policy, its tests and a workflow that check, test and fmt --check accept (the real executable)', async ({ expect }) => {
+    const project = mkdtempSync(join(dir, 'project-'));
+    const result = await handrailBin('init', project, '--name', 'support-desk');
+    const policy = join(project, 'policies', 'support-desk.policy');
+    const tests = join(project, 'policies', 'support-desk.policy.test.json');
+    const workflow = join(project, '.github', 'workflows', 'handrail.yml');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`wrote ${policy}\nwrote ${tests}\nwrote ${workflow}\n`);
+    expect(result.stderr).toBe('');
+    expect(await handrail('check', policy)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^ok .*\(3 rules/) });
+    expect(await handrail('fmt', '--check', policy)).toEqual({ code: 0, stdout: '1 file formatted\n', stderr: '' });
+    const tested = await handrail('test', join(project, 'policies'), '--coverage-threshold', '100');
+    expect(tested.code).toBe(0);
+    expect(tested.stdout).toMatch(/\n5 passed, 0 failed\n$/);
+    // The workflow runs the same three commands on the same files.
+    const yaml = readFileSync(workflow, 'utf8');
+    for (const step of ['npx handrail check policies/*.policy', 'npx handrail fmt --check policies/*.policy', 'npx handrail test policies']) expect(yaml).toContain(`- run: ${step}`);
+  });
+
+  it('overwrites nothing without --force, and writes nothing when one file exists', async ({ expect }) => {
+    const project = mkdtempSync(join(dir, 'project-'));
+    expect((await handrail('init', project)).code).toBe(0);
+    const policy = join(project, 'policies', 'agent.policy');
+    writeFileSync(policy, 'policy mine\n');
+    const again = await handrail('init', project);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe(`handrail: ${policy}, ${join(project, 'policies', 'agent.policy.test.json')}, ${join(project, '.github', 'workflows', 'handrail.yml')} exist; nothing was written (--force overwrites)\n`);
+    expect(readFileSync(policy, 'utf8')).toBe('policy mine\n');
+    const other = await handrail('init', project, '--name', 'other');
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('handrail.yml exists; nothing was written');
+    expect(() => readFileSync(join(project, 'policies', 'other.policy'))).toThrow();
+    expect((await handrail('init', project, '--force')).code).toBe(0);
+    expect(readFileSync(policy, 'utf8')).toMatch(/^# agent: /);
+  });
+
+  it('needs an existing directory and a name it can use', async ({ expect }) => {
+    expect(await handrail('init', join(dir, 'nowhere'))).toEqual({ code: 1, stdout: '', stderr: `handrail: cannot use ${join(dir, 'nowhere')}: no such file or directory\n` });
+    const name = await handrail('init', dir, '--name', 'Bad Name');
+    expect(name.code).toBe(2);
+    expect(name.stderr).toBe('handrail: --name must be lower-case letters, digits, _ and -, starting with a letter, not "Bad Name"\n');
+  });
+});
+
 describe.concurrent('handrail help', { timeout }, () => {
   it('lists every command with --help and help (the real executable)', async ({ expect }) => {
     const [flag, word] = await Promise.all([handrailBin('--help'), handrail('help')]);

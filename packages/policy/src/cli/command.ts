@@ -5,6 +5,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 export interface Io {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Ends a command that runs until stopped (`handrail test --watch`); the process's own ends with it. */
+  signal?: AbortSignal;
 }
 
 /** One entry of the dispatch table. */
