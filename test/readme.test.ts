@@ -23,6 +23,12 @@ describe('the README', () => {
     expect(output).toBe('ask a person: large payment (rule large); after 600000 ms: stop\n');
   });
 
+  it('shows the invoices policy as it is: the one the demo runs and the examples test', () => {
+    const file = 'examples/policies/invoices.policy';
+    expect(blockAfter(`<!-- ${file} -->`)).toBe(readFileSync(`${root}${file}`, 'utf8'));
+    expect(readFileSync(`${root}examples/invoice-processing/src/demo.ts`, 'utf8')).toContain("new URL('../../policies/invoices.policy', import.meta.url)");
+  });
+
   it('shows the error frame the compiler prints', () => {
     const broken = [
       'policy invoices version 3',

@@ -1,11 +1,12 @@
 // The invoice run: a clerk (a model with one tool) and a supervisor proxy whose human input is
-// decided by invoices.policy.
+// decided by examples/policies/invoices.policy.
 import { fileURLToPath } from 'node:url';
 import { AssistantAgent, showDecisions, UserProxyAgent, type ChatResult, type HumanIO, type Model } from '@handrail/core';
 import { loadPolicyFile } from '@handrail/policy';
 import { clerkInstructions, readInvoice, readInvoiceTool, task } from './invoices.js';
 
-export const policyFile = fileURLToPath(new URL('../invoices.policy', import.meta.url));
+// The one invoices policy, tested beside the other examples' policies and shown in the README.
+export const policyFile = fileURLToPath(new URL('../../policies/invoices.policy', import.meta.url));
 
 /**
  * Runs the invoice chat with the given model and human io.
@@ -23,6 +24,8 @@ export async function runInvoices(options: { model: Model; io: HumanIO; showDeci
     // As in the seed: the clerk ends its summary with TERMINATE on the last line.
     isTerminationMsg: (message) => (message.content ?? '').trimEnd().endsWith('TERMINATE'),
     io: options.io,
+    // The policy asks accounts payable; in the demo that is the person at the console (or the script).
+    channels: { accounts_payable: options.io },
   });
   const stop = options.showDecisions === false ? () => undefined : showDecisions(supervisor);
   try {

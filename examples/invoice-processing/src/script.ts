@@ -12,4 +12,4 @@ export const clerkScript: ScriptedReply[] = [
 ];
 
 /** The person's answers, in the order the policy asks. */
-export const humanAnswers = ['Pay the line sum of 940.00 EUR and note the difference.', 'Hold INV-003 and flag it to accounting, then finish.', ''];
+export const humanAnswers = ['Pay the line sum of 940.00 EUR and note the difference.', 'Hold INV-003 and flag it to accounting, then finish.'];

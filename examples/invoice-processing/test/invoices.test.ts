@@ -8,7 +8,7 @@ import { expect, test } from 'vitest';
 import { runInvoices } from '../src/demo.js';
 import { clerkScript, humanAnswers } from '../src/script.js';
 
-test('the policy escalates on NEEDS_REVIEW and ERROR:, auto-replies otherwise, and asks at TERMINATE', async () => {
+test('the policy escalates on NEEDS_REVIEW and ERROR:, auto-replies otherwise, and stops at TERMINATE', async () => {
   const server = await startOpenAIServer(clerkScript);
   try {
     const io = new ScriptedIO(humanAnswers);
@@ -19,18 +19,16 @@ test('the policy escalates on NEEDS_REVIEW and ERROR:, auto-replies otherwise, a
       "[handrail] invoices: continue on clerk's message (no rule matched)",
       "[handrail] invoices: continue on clerk's message (no rule matched)",
       "[handrail] invoices: continue on clerk's message (no rule matched)",
-      "[handrail] invoices: escalate on clerk's message (rule review: the clerk flagged an invoice for review; no input means continue)",
+      "[handrail] invoices: escalate on clerk's message (rule review: the agent flagged an invoice for review; no input means stop)",
       "[handrail] invoices: continue on clerk's message (no rule matched)",
-      "[handrail] invoices: escalate on clerk's message (rule failure: the clerk hit an error; no input means stop)",
-      "[handrail] invoices: escalate on clerk's message (rule terminate.ask_on_termination: termination message; no input means stop)",
+      "[handrail] invoices: escalate on clerk's message (rule error_state: the agent reported an error; no input means stop)",
+      "[handrail] invoices: stop on clerk's message (rule done: the invoice run is finished)",
     ]);
     expect(io.transcript.filter((entry) => entry.type === 'input')).toEqual([
-      { type: 'input', prompt: "NEEDS_REVIEW from clerk. Type your decision, press enter to let clerk go on, or type 'exit' to stop: ", answer: humanAnswers[0] },
-      { type: 'input', prompt: "ERROR from clerk. Type how to proceed, or press enter or type 'exit' to stop: ", answer: humanAnswers[1] },
-      { type: 'input', prompt: "Please give feedback to clerk. Press enter or type 'exit' to stop the conversation: ", answer: '' },
+      { type: 'input', prompt: "the agent flagged an invoice for review. Please give feedback to clerk. Press enter or type 'exit' to stop the conversation: ", answer: humanAnswers[0] },
+      { type: 'input', prompt: "the agent reported an error. Please give feedback to clerk. Press enter or type 'exit' to stop the conversation: ", answer: humanAnswers[1] },
     ]);
-    expect(io.printed.at(-1)).toBe('>>>>>>>> NO HUMAN INPUT RECEIVED.');
-    expect(result.ended).toMatchObject({ cause: 'no-input', agent: 'supervisor', rule: 'terminate.ask_on_termination' });
+    expect(result.ended).toMatchObject({ cause: 'stop', agent: 'supervisor', rule: 'done' });
     expect(result.humanInputs).toEqual(humanAnswers);
     expect(result.chatHistory).toHaveLength(14);
 
@@ -60,9 +58,10 @@ test('`start` runs offline with scripted answers and shows each decision as it h
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   expect(run.stdout).toContain('offline (scripted clerk at http://127.0.0.1:');
-  expect(run.stdout).toContain("[handrail] invoices: escalate on clerk's message (rule review: the clerk flagged an invoice for review; no input means continue)\nNEEDS_REVIEW from clerk.");
-  expect(run.stdout).toContain(`to let clerk go on, or type 'exit' to stop: ${humanAnswers[0]}\nsupervisor (to clerk):`);
+  expect(run.stdout).toContain('Invoice processing with policy policies/invoices.policy');
+  expect(run.stdout).toContain("[handrail] invoices: escalate on clerk's message (rule review: the agent flagged an invoice for review; no input means stop)\nthe agent flagged an invoice for review.");
+  expect(run.stdout).toContain(`or type 'exit' to stop the conversation: ${humanAnswers[0]}\nsupervisor (to clerk):`);
   expect(run.stdout.trimEnd().split('\n').at(-1)).toBe(
-    `The chat ended: no-input (termination message) after 14 messages; human input: ${JSON.stringify(humanAnswers)}`,
+    `The chat ended: stop (the invoice run is finished) after 14 messages; human input: ${JSON.stringify(humanAnswers)}`,
   );
 });

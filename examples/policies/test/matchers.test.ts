@@ -42,7 +42,7 @@ describe('vitest matchers on example policies', () => {
     expect(message).toContain('expected: escalate  (rule review)');
     expect(message).toContain('actual:   continue  (default) no rule matched');
     expect(message).toContain('rule: expected "review", got null');
-    expect(message).toContain('✗ content textContains "NEEDS_REVIEW"  saw "Invoice 9 needs a look"');
+    expect(message).toContain('✗ content contains "NEEDS_REVIEW"  saw "Invoice 9 needs a look"');
   });
 
   it('tells a promise from a decision', async () => {

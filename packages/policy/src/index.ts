@@ -7,6 +7,7 @@ export { compilePolicy, compileToDocument, loadPolicy, loadPolicyFile, presetPol
 export type { LoadOptions } from './compile/compile.js';
 export { policyDocumentSchema } from './compile/schema.js';
 export { decide, decideSync } from './decide.js';
+export { formatTime } from './format-time.js';
 export { deadlineEnd, delayProblem, maxTimerDelayMs, sleep, startDeadline, withDeadline } from './deadline.js';
 export type { DecideOptions } from './decide.js';
 export { compareRules } from './decision.js';

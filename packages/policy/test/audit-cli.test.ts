@@ -1,10 +1,10 @@
-// `handrail audit verify` as a user runs it: the real executable in a child process, on audit
-// logs written to a temporary directory, tampered with in each way.
+// `handrail audit verify` on audit logs written to a temporary directory, tampered with in each
+// way: in this process through runCli, and once as a user runs it, the real executable.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { handrail, timeout } from './run-handrail.js';
+import { handrail, handrailBin, timeout } from './run-handrail.js';
 import { auditLine, auditRecordHash, chainAuditRecord, type AuditEntry, type AuditRecord } from '../src/index.js';
 
 
@@ -47,8 +47,8 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe.concurrent('handrail audit verify', { timeout }, () => {
-  it('prints ok with the number of records and the last hash, and exits 0', async ({ expect }) => {
-    const result = await handrail('audit', 'verify', file('good.jsonl'));
+  it('prints ok with the number of records and the last hash, and exits 0 (the real executable)', async ({ expect }) => {
+    const result = await handrailBin('audit', 'verify', file('good.jsonl'));
     expect(result).toEqual({ code: 0, stdout: `ok ${file('good.jsonl')} (4 records, last hash ${records[3]!.hash})\n`, stderr: '' });
   });
 

@@ -1,11 +1,12 @@
-// The `handrail` command as a user runs it: the real executable in a child process, on policy
-// files written to a temporary directory. Asserts what the user sees and the exit codes.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// The `handrail` command on policy files written to a temporary directory: in this process
+// through runCli, and for each command once as a user runs it, the real executable in a child
+// process. Asserts what the user sees and the exit codes.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from 'json-rules-engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handrail, root, timeout } from './run-handrail.js';
+import { handrail, handrailBin, root, timeout } from './run-handrail.js';
 import { addOperators } from '../src/index.js';
 
 
@@ -52,8 +53,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const stackLine = /^\s+at /m;
 
 describe.concurrent('handrail check', { timeout }, () => {
-  it('accepts a valid policy', async ({ expect }) => {
-    const result = await handrail('check', file('invoices.policy'));
+  it('accepts a valid policy (the real executable)', async ({ expect }) => {
+    const result = await handrailBin('check', file('invoices.policy'));
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`^ok .*invoices\\.policy \\(4 rules, hash sha256:[0-9a-f]{64}\\)\\n$`));
     expect(result.stderr).toBe('');
@@ -104,8 +105,8 @@ describe.concurrent('handrail check', { timeout }, () => {
 });
 
 describe.concurrent('handrail compile', { timeout }, () => {
-  it('prints the compiled document, which check accepts back', async ({ expect }) => {
-    const result = await handrail('compile', file('invoices.policy'));
+  it('prints the compiled document, which check accepts back (the real executable)', async ({ expect }) => {
+    const result = await handrailBin('compile', file('invoices.policy'));
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^\{\n {2}"format": "handrail.policy\/v1",\n/);
     const document = JSON.parse(result.stdout);
@@ -147,9 +148,9 @@ describe.concurrent('handrail compile', { timeout }, () => {
 });
 
 describe.concurrent('handrail explain', { timeout }, () => {
-  it('shows the decision, then every rule and condition with the value seen', async ({ expect }) => {
+  it('shows the decision, then every rule and condition, in the policy\'s syntax, with the value seen (the real executable)', async ({ expect }) => {
     const message = 'Please delete the production database now, before anyone notices it is gone';
-    const result = await handrail('explain', file('invoices.policy'), '--message', message, '--role', 'assistant');
+    const result = await handrailBin('explain', file('invoices.policy'), '--message', message, '--role', 'assistant');
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     const lines = result.stdout.split('\n');
@@ -158,16 +159,17 @@ describe.concurrent('handrail explain', { timeout }, () => {
     const rules = lines.filter((line) => /^[✓✗] /.test(line));
     expect(rules).toEqual(['✗ done → stop', '✗ review → escalate', '✓ secrets → escalate  (decides)', '✗ payments → escalate']);
     expect(result.stdout).toContain(
-      '  ✓ content textContainsAnyIgnoreCase ["delete","drop table","send email","production"]  saw "Please delete the production database now, before anyone no…"',
+      '  ✓ content contains any ["delete", "drop table", "send email", "production"] ignoring case  saw "Please delete the production database now, before anyone no…"',
     );
-    expect(result.stdout).toContain('  ✗ tool.name oneOf ["transfer_funds","refund"]  saw (none)');
+    expect(result.stdout).toContain('  ✗ tool.name in ["transfer_funds", "refund"]  saw (none)');
+    expect(result.stdout).not.toMatch(/numberAbove|textContains|oneOf/);
   });
 
   it('reads the tool call, its arguments and the loop state', async ({ expect }) => {
     const result = await handrail('explain', file('invoices.policy'), '--message', 'Refunding order 42', '--tool', 'refund', '--args', '{"amount": 250}', '--step', '3', '--auto-replies', '2', '--no-termination');
     expect(result.code).toBe(0);
     expect(result.stdout.split('\n')[0]).toBe('escalate  (rule payments) large payment  [else stop, timeout 10m]');
-    expect(result.stdout).toContain('  ✓ tool.args.amount numberAbove 100  saw 250');
+    expect(result.stdout).toContain('  ✓ tool.args.amount > 100  saw 250');
   });
 
   it('gives the same decision with json-rules-engine as the evaluator', async ({ expect }) => {
@@ -190,7 +192,7 @@ describe.concurrent('handrail explain', { timeout }, () => {
     const result = await handrail('explain', file('tiers.policy'), '--message', 'hello', '--fact', 'tier="gold"');
     expect(result.code).toBe(0);
     expect(result.stdout.split('\n')[0]).toBe('continue  (rule gold) rule gold  [reply "approved"]');
-    expect(result.stdout).toContain('  ✓ tier equals "gold"  saw "gold"');
+    expect(result.stdout).toContain('  ✓ tier == "gold"  saw "gold"');
   });
 
   it('explains a decision that failed closed because a fact is missing', async ({ expect }) => {
@@ -211,18 +213,64 @@ describe.concurrent('handrail explain', { timeout }, () => {
     expect(fact.stderr).toMatch(/^handrail: --fact tier is not valid JSON: [^\n]*'"gold"'[^\n]*\n$/);
   });
 
-  it('rejects an unknown option with the usage', async ({ expect }) => {
+  it('rejects an unknown option in one line, with what was meant', async ({ expect }) => {
     const result = await handrail('explain', file('invoices.policy'), '--mesage', 'hi');
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain("Unknown option '--mesage'");
-    expect(result.stderr).toContain('usage: handrail explain FILE --message TEXT');
-    expect(result.stderr).not.toMatch(stackLine);
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'handrail explain: unknown option --mesage\ndid you mean --message? Run handrail explain --help for its usage.\n',
+    });
+  });
+});
+
+describe.concurrent('handrail init', { timeout }, () => {
+  it('scaffolds a policy, its tests and a workflow that check, test and fmt --check accept (the real executable)', async ({ expect }) => {
+    const project = mkdtempSync(join(dir, 'project-'));
+    const result = await handrailBin('init', project, '--name', 'support-desk');
+    const policy = join(project, 'policies', 'support-desk.policy');
+    const tests = join(project, 'policies', 'support-desk.policy.test.json');
+    const workflow = join(project, '.github', 'workflows', 'handrail.yml');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`wrote ${policy}\nwrote ${tests}\nwrote ${workflow}\n`);
+    expect(result.stderr).toBe('');
+    expect(await handrail('check', policy)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^ok .*\(3 rules/) });
+    expect(await handrail('fmt', '--check', policy)).toEqual({ code: 0, stdout: '1 file formatted\n', stderr: '' });
+    const tested = await handrail('test', join(project, 'policies'), '--coverage-threshold', '100');
+    expect(tested.code).toBe(0);
+    expect(tested.stdout).toMatch(/\n5 passed, 0 failed\n$/);
+    // The workflow runs the same three commands on the same files.
+    const yaml = readFileSync(workflow, 'utf8');
+    for (const step of ['npx handrail check policies/*.policy', 'npx handrail fmt --check policies/*.policy', 'npx handrail test policies']) expect(yaml).toContain(`- run: ${step}`);
+  });
+
+  it('overwrites nothing without --force, and writes nothing when one file exists', async ({ expect }) => {
+    const project = mkdtempSync(join(dir, 'project-'));
+    expect((await handrail('init', project)).code).toBe(0);
+    const policy = join(project, 'policies', 'agent.policy');
+    writeFileSync(policy, 'policy mine\n');
+    const again = await handrail('init', project);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe(`handrail: ${policy}, ${join(project, 'policies', 'agent.policy.test.json')}, ${join(project, '.github', 'workflows', 'handrail.yml')} exist; nothing was written (--force overwrites)\n`);
+    expect(readFileSync(policy, 'utf8')).toBe('policy mine\n');
+    const other = await handrail('init', project, '--name', 'other');
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('handrail.yml exists; nothing was written');
+    expect(() => readFileSync(join(project, 'policies', 'other.policy'))).toThrow();
+    expect((await handrail('init', project, '--force')).code).toBe(0);
+    expect(readFileSync(policy, 'utf8')).toMatch(/^# agent: /);
+  });
+
+  it('needs an existing directory and a name it can use', async ({ expect }) => {
+    expect(await handrail('init', join(dir, 'nowhere'))).toEqual({ code: 1, stdout: '', stderr: `handrail: cannot use ${join(dir, 'nowhere')}: no such file or directory\n` });
+    const name = await handrail('init', dir, '--name', 'Bad Name');
+    expect(name.code).toBe(2);
+    expect(name.stderr).toBe('handrail: --name must be lower-case letters, digits, _ and -, starting with a letter, not "Bad Name"\n');
   });
 });
 
 describe.concurrent('handrail help', { timeout }, () => {
-  it('lists every command with --help and help', async ({ expect }) => {
-    const [flag, word] = await Promise.all([handrail('--help'), handrail('help')]);
+  it('lists every command with --help and help (the real executable)', async ({ expect }) => {
+    const [flag, word] = await Promise.all([handrailBin('--help'), handrail('help')]);
     for (const result of [flag, word]) {
       expect(result.code).toBe(0);
       expect(result.stdout).toContain('usage: handrail COMMAND [options]');
@@ -238,11 +286,48 @@ describe.concurrent('handrail help', { timeout }, () => {
     expect(flag.stdout).toBe(word.stdout);
   });
 
-  it('rejects an unknown command or none with the usage and exit code 2', async ({ expect }) => {
-    const [unknown, none] = await Promise.all([handrail('lint', 'x.policy'), handrail()]);
-    expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('handrail: unknown command "lint"');
-    expect(unknown.stderr).toContain('usage: handrail COMMAND [options]');
+  it('shows each command\'s usage with -h and --help, and only that', async ({ expect }) => {
+    for (const command of ['init', 'check', 'compile', 'explain', 'audit', 'test', 'fmt', 'replay']) {
+      const [short, long] = await Promise.all([handrail(command, '-h'), handrail(command, '--help')]);
+      expect(short.code).toBe(0);
+      expect(short.stdout).toMatch(new RegExp(`^usage: handrail ${command} `));
+      expect(short.stdout).not.toContain('Commands:');
+      expect(long).toEqual(short);
+    }
+  });
+
+  it('prints the version of the package with --version', async ({ expect }) => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(await handrail('--version')).toEqual({ code: 0, stdout: `handrail ${version}\n`, stderr: '' });
+  });
+
+  it('rejects an unknown command in one line, with what was meant, and exit code 2', async ({ expect }) => {
+    expect(await handrail('chek', 'x.policy')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'handrail: unknown command "chek"\ndid you mean handrail check? Run handrail --help for the list of commands.\n',
+    });
+    expect(await handrail('lint', 'x.policy')).toEqual({ code: 2, stdout: '', stderr: 'handrail: unknown command "lint"\nRun handrail --help for the list of commands.\n' });
+    expect(await handrail('help', 'lint')).toEqual({ code: 2, stdout: '', stderr: 'handrail: unknown command "lint"\nRun handrail --help for the list of commands.\n' });
+    expect(await handrail('--verbose')).toEqual({ code: 2, stdout: '', stderr: 'handrail: unknown option --verbose\nRun handrail --help for the commands and their options.\n' });
+  });
+
+  it('answers a wrong option of every command in its own words, never with Node\'s or a stack', async ({ expect }) => {
+    const cases: Array<[string[], string]> = [
+      [['check', '--strict', file('invoices.policy')], 'handrail check: unknown option --strict\nRun handrail check --help for its usage.\n'],
+      [['compile', file('invoices.policy'), '--rules-onyl'], 'handrail compile: unknown option --rules-onyl\ndid you mean --rules-only? Run handrail compile --help for its usage.\n'],
+      [['test', '--covrage'], 'handrail test: unknown option --covrage\ndid you mean --coverage? Run handrail test --help for its usage.\n'],
+      [['test', '--engine'], 'handrail test: option --engine needs a value\nRun handrail test --help for its usage.\n'],
+      [['fmt', '--check=yes', file('invoices.policy')], 'handrail fmt: option --check takes no value\nRun handrail fmt --help for its usage.\n'],
+      [['audit', 'verify', '-x', file('log.jsonl')], 'handrail audit: unknown option -x\nRun handrail audit --help for its usage.\n'],
+      [['replay', file('invoices.policy'), file('log.jsonl'), '--agianst', 'x'], 'handrail replay: unknown option --agianst\ndid you mean --against? Run handrail replay --help for its usage.\n'],
+      [['init', '--forse'], 'handrail init: unknown option --forse\ndid you mean --force? Run handrail init --help for its usage.\n'],
+    ];
+    for (const [args, stderr] of cases) expect(await handrail(...args)).toEqual({ code: 2, stdout: '', stderr });
+  });
+
+  it('prints the usage when no command is given, with exit code 2', async ({ expect }) => {
+    const none = await handrail();
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('usage: handrail COMMAND [options]');
     expect(none.stdout).toBe('');

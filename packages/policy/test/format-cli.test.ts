@@ -1,10 +1,10 @@
-// `handrail fmt` as a user runs it: the real executable in a child process, from the repository
-// root, on policy files in a temporary directory.
+// `handrail fmt` on policy files in a temporary directory: in this process through runCli, and once
+// as a user runs it, the real executable in a child process from the repository root.
 import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handrail, timeout } from './run-handrail.js';
+import { handrail, handrailBin, timeout } from './run-handrail.js';
 import { compilePolicy, formatPolicy } from '../src/index.js';
 
 
@@ -32,16 +32,18 @@ describe.concurrent('handrail fmt', { timeout }, () => {
     expect(result).toEqual({ code: 1, stdout: `${at('messy.policy')}\n`, stderr: 'handrail: 1 of 2 files is not formatted; run handrail fmt on it\n' });
     expect(readFileSync(at('messy.policy'), 'utf8')).toBe(messy);
     const clean = await handrail('fmt', '--check', at('tidy.policy'));
-    expect(clean).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(clean).toEqual({ code: 0, stdout: '1 file formatted\n', stderr: '' });
+    writeFileSync(at('tidy-too.policy'), tidy);
+    expect(await handrail('fmt', '--check', at('tidy.policy'), at('tidy-too.policy'))).toEqual({ code: 0, stdout: '2 files formatted\n', stderr: '' });
   });
 
-  it('rewrites files in place, keeping their mode and meaning, and leaves no temporary file', async () => {
+  it('rewrites files in place, keeping their mode and meaning, and leaves no temporary file (the real executable)', async () => {
     const at = (name: string) => join(dir, `write-${name}`);
     writeFileSync(at('messy.policy'), messy);
     chmodSync(at('messy.policy'), 0o640);
     writeFileSync(at('tidy.policy'), tidy);
     const before = readdirSync(dir).filter((name) => name.startsWith('write-') || name.includes('.tmp')).sort();
-    const result = await handrail('fmt', at('messy.policy'), at('tidy.policy'));
+    const result = await handrailBin('fmt', at('messy.policy'), at('tidy.policy'));
     expect(result).toEqual({ code: 0, stdout: `formatted ${at('messy.policy')}\n`, stderr: '' });
     expect(readFileSync(at('messy.policy'), 'utf8')).toBe(`policy invoices  # the invoice desk
 

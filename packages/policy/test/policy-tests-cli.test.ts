@@ -1,11 +1,12 @@
-// `handrail test` as a user runs it: the real executable in a child process, on the example
-// policies and on test files written to a temporary directory. Asserts what the user (or a CI
+// `handrail test` on the example policies and on test files written to a temporary directory, in
+// this process through runCli and once as a user runs it, the real executable in a child process. Asserts what the user (or a CI
 // system reading the JSON or JUnit report) sees, and the exit codes.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { handrail, timeout } from './run-handrail.js';
+import { afterAll, beforeAll, describe, it, vi } from 'vitest';
+import { handrail, handrailBin, timeout } from './run-handrail.js';
+import { runCli } from '../src/cli/run-cli.js';
 
 
 
@@ -68,7 +69,9 @@ const write = (name: string, content: unknown) => writeFileSync(path(name), type
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'handrail-test-'));
-  for (const sub of ['passing', 'failing', 'conversation', 'malformed', 'awkward', 'gaps', 'empty']) mkdirSync(path(sub));
+  for (const sub of ['passing', 'failing', 'conversation', 'malformed', 'awkward', 'gaps', 'empty', 'watched']) mkdirSync(path(sub));
+  write('watched/review.policy', reviewPolicy);
+  write('watched/review.policy.test.json', passing);
   write('passing/review.policy', reviewPolicy);
   write('passing/review.policy.test.json', passing);
   write('failing/review.policy', reviewPolicy);
@@ -91,8 +94,8 @@ const lastLine = (text: string) => text.trimEnd().split('\n').pop();
 const stackLine = /^\s+at /m;
 
 describe.concurrent('handrail test', { timeout }, () => {
-  it('passes the example policies with full rule coverage', async ({ expect }) => {
-    const result = await handrail('test', 'examples/policies', '--coverage', '--coverage-threshold', '100');
+  it('passes the example policies with full rule coverage (the real executable)', async ({ expect }) => {
+    const result = await handrailBin('test', 'examples/policies', '--coverage', '--coverage-threshold', '100');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     for (const name of ['adaptive', 'batch-analysis', 'customer-emails', 'invoices', 'payments'])
@@ -112,7 +115,7 @@ describe.concurrent('handrail test', { timeout }, () => {
     expect(result.stdout).toContain('    actual:   continue  (default) no rule matched');
     expect(result.stdout).toContain('      action: expected "escalate", got "continue"');
     expect(result.stdout).toContain('      rule: expected "review", got null');
-    expect(result.stdout).toContain('    ✗ review → escalate\n      ✗ content textContains "NEEDS_REVIEW"  saw "please review invoice 6"');
+    expect(result.stdout).toContain('    ✗ review → escalate\n      ✗ content contains "NEEDS_REVIEW"  saw "please review invoice 6"');
     expect(result.stdout).not.toMatch(stackLine);
     expect(lastLine(result.stdout)).toBe('1 passed, 1 failed');
   });
@@ -153,9 +156,9 @@ describe.concurrent('handrail test', { timeout }, () => {
     expect(result.stdout).toMatch(/review\.policy +rules 2\/6 33\.3% {2}conditions 2\/11 18\.2%/);
     expect(result.stdout).toContain('    rule never held: payments');
     expect(result.stdout).toContain('    rule never held: terminate.ask_at_limit');
-    expect(result.stdout).toContain('    condition never true: payments: tool.name oneOf ["transfer_funds","refund"]');
-    expect(result.stdout).toContain('    condition never true: done: not content textContains "WAIT"');
-    expect(result.stdout).toContain('    condition never false: terminate.ask_at_limit: max_auto_replies numberAbove 0');
+    expect(result.stdout).toContain('    condition never true: payments: tool.name in ["transfer_funds", "refund"]');
+    expect(result.stdout).toContain('    condition never true: done: not content contains "WAIT"');
+    expect(result.stdout).toContain('    condition never false: terminate.ask_at_limit: max_auto_replies > 0');
     expect(result.stdout).toMatch(/untested\.policy +rules 0\/1 0% {2}conditions 0\/1 0%\n {4}no case decides a turn with this policy/);
     expect(lastLine(result.stdout)).toBe('3 passed, 0 failed');
   });
@@ -185,13 +188,13 @@ describe.concurrent('handrail test', { timeout }, () => {
       { field: 'action', expected: 'escalate', actual: 'continue' },
       { field: 'rule', expected: 'review', actual: null },
     ]);
-    expect(failure.text).toContain('✗ content textContains "NEEDS_REVIEW"  saw "please review invoice 6"');
+    expect(failure.text).toContain('✗ content contains "NEEDS_REVIEW"  saw "please review invoice 6"');
     expect(report.errors).toEqual([expect.objectContaining({ file: path('malformed', 'review.policy.test.json'), code: 'INVALID_TEST_FILE', line: 4, col: 49 })]);
     const [coverage] = report.coverage.policies;
     expect(report.coverage.threshold).toBe(100);
     expect(coverage).toMatchObject({ policy: 'review_desk', belowThreshold: true, rules: { total: 6, covered: 1 } });
     expect(coverage.rules.uncovered).toContain('payments');
-    expect(coverage.conditions.uncovered).toContainEqual({ rule: 'payments', path: '/all/1', condition: 'tool.args.amount numberAbove 100', missing: 'never true' });
+    expect(coverage.conditions.uncovered).toContainEqual({ rule: 'payments', path: '/all/1', condition: 'tool.args.amount > 100', missing: 'never true' });
   });
 
   it('writes JUnit XML that parses, with every awkward character escaped', async ({ expect }) => {
@@ -257,7 +260,30 @@ describe.concurrent('handrail test', { timeout }, () => {
     expect(threshold.stderr).toContain('--coverage-threshold must be a percentage from 0 to 100');
     const option = await handrail('test', '--covrage');
     expect(option.code).toBe(2);
-    expect(option.stderr).toContain('usage: handrail test [PATH…] [options]');
+    expect(option.stderr).toBe('handrail test: unknown option --covrage\ndid you mean --coverage? Run handrail test --help for its usage.\n');
+  });
+
+  it('runs again with --watch when a policy changes, and shows the new run', async ({ expect }) => {
+    let stdout = '';
+    let stderr = '';
+    const stop = new AbortController();
+    const running = runCli(['test', path('watched'), '--watch'], { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text), signal: stop.signal });
+    try {
+      await vi.waitFor(() => expect(stdout).toContain('watching'), { timeout: 30_000, interval: 50 });
+      expect(stdout).toContain('3 passed, 0 failed');
+      // The review rule now wants lower case: the case with NEEDS_REVIEW fails.
+      writeFileSync(path('watched', 'review.policy'), reviewPolicy.replace('"NEEDS_REVIEW"', '"needs_review"'));
+      await vi.waitFor(() => expect(stdout.split('watching').length).toBe(3), { timeout: 30_000, interval: 50 });
+    } finally {
+      stop.abort();
+    }
+    expect(await running).toBe(1);
+    const rerun = stdout.slice(stdout.indexOf('review.policy changed: running the tests again'));
+    expect(rerun).toContain(`FAIL ${path('watched', 'review.policy.test.json')}`);
+    expect(rerun).toContain('2 passed, 1 failed');
+    // One save is one run, not one run per write event.
+    expect(stdout.match(/running the tests again/g)).toHaveLength(1);
+    expect(stderr).toBe('');
   });
 
   it('is listed in the help', async ({ expect }) => {

@@ -1,13 +1,13 @@
-// `handrail replay` as a user runs it: the real executable in a child process, from the
-// repository root, on transcripts written to a temporary directory. One of them has a million
-// turns and is replayed with a 64 MB heap: reading it whole would not fit.
+// `handrail replay` on transcripts written to a temporary directory: in this process through
+// runCli, and as a user runs it, the real executable in a child process from the repository root
+// (standard input, and a million turns replayed with a 64 MB heap: reading it whole would not fit).
 import { execFile, spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bin, root, timeout, type CliResult as Result } from './run-handrail.js';
+import { bin, handrail, root, timeout, type CliResult as Result } from './run-handrail.js';
 import { compilePolicy, type ReplayReport } from '../src/index.js';
 
 
@@ -29,7 +29,6 @@ function run(nodeArgs: string[], args: string[], input?: (child: ReturnType<type
   });
 }
 
-const handrail = (...args: string[]) => run([], args);
 
 const policy = `policy review version 2
 fact tier: string

@@ -1,4 +1,5 @@
 // The console as an approval channel: the question's context printed, one line read back.
+import { formatTime } from '@handrail/policy';
 import { getDefaultIO, type HumanIO } from '../io/io.js';
 import { completeAnswer, parseApprovalAnswer, timeoutAnswer } from './answers.js';
 import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest } from './approval.js';
@@ -31,7 +32,7 @@ export function describeRequest(request: ApprovalRequest): string[] {
   const { decision } = request;
   const lines = [`Approval ${request.id}${request.agent ? ` for ${request.agent}` : ''}${request.sender ? ` (message from ${request.sender})` : ''}`];
   lines.push(`  rule ${decision.rule ?? '(none)'} of policy ${decision.policy.name}: ${decision.reason}; no answer means ${decision.onNoInput}`);
-  if (request.expiresAt) lines.push(`  answer before ${request.expiresAt}`);
+  if (request.expiresAt) lines.push(`  answer before ${formatTime(request.expiresAt)}`);
   if (request.message?.content) lines.push(`  message: ${request.message.content}`);
   for (const tool of request.tools ?? (request.tool ? [request.tool] : [])) lines.push(`  tool call ${tool.name}${tool.callId ? ` (${tool.callId})` : ''}: ${JSON.stringify(tool.args)}`);
   return lines;

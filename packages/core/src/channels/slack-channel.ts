@@ -2,7 +2,7 @@
 // Approve and Reject buttons carrying the approval id; a click comes back to the interactivity
 // endpoint as a form with a `payload` field, signed with the app's signing secret.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { ConfigurationError } from '@handrail/policy';
+import { ConfigurationError, formatTime } from '@handrail/policy';
 import { parseApprovalAnswer } from './answers.js';
 import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest } from './approval.js';
 import { ChannelError } from './channel-error.js';
@@ -80,7 +80,7 @@ export function slackMessage(request: ApprovalRequest): { text: string; blocks: 
         mrkdwnText(`*Rule*\n${slackText(decision.rule ?? '(none)', 500)}`),
         mrkdwnText(`*Reason*\n${slackText(decision.reason, 500)}`),
         mrkdwnText(`*Policy*\n${slackText(decision.policy.name, 200)} \`${slackText(decision.policy.hash.slice(0, 19), 40)}\``),
-        mrkdwnText(`*If nobody answers*\n${slackText(`${decision.onNoInput}${request.expiresAt ? ` at ${request.expiresAt}` : ''}`, 200)}`),
+        mrkdwnText(`*If nobody answers*\n${slackText(`${decision.onNoInput}${request.expiresAt ? ` at ${formatTime(request.expiresAt)}` : ''}`, 200)}`),
       ],
     },
   ];

@@ -5,6 +5,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 export interface Io {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Ends a command that runs until stopped (`handrail test --watch`); the process's own ends with it. */
+  signal?: AbortSignal;
 }
 
 /** One entry of the dispatch table. */
@@ -18,9 +20,20 @@ export interface Command {
   run(args: string[], io: Io): Promise<number>;
 }
 
-/** The command line itself is wrong: printed with the command's usage, exit code 2. */
+/**
+ * The command line itself is wrong, exit code 2. Printed with the command's usage; or, when
+ * `brief` (a mistyped option: the whole usage would bury the one word that is wrong), as one
+ * line, the hint if any, and where to find the usage.
+ */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+
+  constructor(
+    message: string,
+    readonly details: { brief?: boolean; hint?: string } = {},
+  ) {
+    super(message);
+  }
 }
 
 /** A user's mistake that is not about usage (a file that cannot be read): one line, no stack. */
@@ -43,15 +56,65 @@ type Config<T extends Options> = { args: string[]; options: T; strict: true; all
 /** The values and positionals `parseArgs` gives for a command's options. */
 export type ParsedCommandLine<T extends Options> = ReturnType<typeof parseArgs<Config<T>>>;
 
+/** The edit distance of two short words, for "did you mean". */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
 /**
- * `parseArgs` in strict mode, with its errors turned into UsageErrors so that they print as
- * usage rather than as a crash.
+ * The known word nearest to a mistyped one, when it is near enough to be what was meant.
+ *
+ * @example
+ * closest('--mesage', ['--message', '--role']); // '--message'
+ */
+export function closest(word: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const d = distance(word, candidate);
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+/** Every spelling of an option a command accepts: `--name`, `-s`, and `--no-name` for booleans. */
+function spellings(options: Options): string[] {
+  return Object.entries(options).flatMap(([name, option]) => [
+    `--${name}`,
+    ...(option.short ? [`-${option.short}`] : []),
+    ...(option.type === 'boolean' ? [`--no-${name}`] : []),
+  ]);
+}
+
+/** The option `parseArgs` names in its message (`'--engine <value>'` → `--engine`). */
+function optionIn(message: string): string {
+  return /'(-[^' ]*)/.exec(message)?.[1] ?? '';
+}
+
+/**
+ * `parseArgs` in strict mode, with its errors turned into UsageErrors in the CLI's own words
+ * (Node's text names `--` tricks that a mistyped option does not need), so that they print as
+ * one line and a hint rather than as a crash.
  */
 export function parseCommandLine<const T extends Options>(args: string[], options: T): ParsedCommandLine<T> {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: true, allowNegative: true });
   } catch (error) {
-    if (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) throw new UsageError(error.message);
-    throw error;
+    const code = error instanceof Error && 'code' in error ? String(error.code) : '';
+    if (!code.startsWith('ERR_PARSE_ARGS')) throw error;
+    const option = optionIn((error as Error).message);
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const meant = closest(option.split('=')[0]!, spellings(options));
+      throw new UsageError(`unknown option ${option}`, { brief: true, ...(meant ? { hint: `did you mean ${meant}?` } : {}) });
+    }
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
+      throw new UsageError((error as Error).message.includes('does not take') ? `option ${option} takes no value` : `option ${option} needs a value`, { brief: true });
+    throw new UsageError((error as Error).message, { brief: true });
   }
 }

@@ -1,5 +1,6 @@
 // A Decision as a person reads it in a terminal: the outcome on the first line, then every rule
 // in resolution order with each condition, the value it saw, and whether it held.
+import { printCompiledCondition } from '../format/print-compiled-condition.js';
 import type { Decision, RuleTrace, TraceNode } from '../index.js';
 
 /** Longest rendering of one value before it is cut with `…`. */
@@ -35,11 +36,6 @@ export function formatValue(value: unknown, max = maxValueLength): string {
   if (typeof value === 'string') return JSON.stringify(truncate(value, max));
   if (isRegex(value)) return truncate(`/${value.pattern}/${value.flags}`, max);
   return truncate(JSON.stringify(value) ?? String(value), max);
-}
-
-/** A fact and its path as written in a policy: `tool.args.amount` for `{fact: 'tool', path: '$.args.amount'}`. */
-export function formatField(fact: string, path?: string): string {
-  return path?.startsWith('$') ? `${fact}${path.slice(1)}` : fact;
 }
 
 /**
@@ -88,12 +84,11 @@ export function formatDecisionLine(decision: Decision): string {
   return `${decision.action}  ${by} ${decision.reason}${extra.length ? `  [${extra.join(', ')}]` : ''}`;
 }
 
-/** One leaf condition: field, operator, expected value, and the value seen. */
+/** One leaf condition as the policy writes it, and the value seen (and the other fact's, when it compares two). */
 function formatLeaf(node: Extract<TraceNode, { fact: string }>): string {
-  const expected = isFactReference(node.value)
-    ? `${formatField(node.value.fact, node.value.path)} (${formatValue(node.valueResult)})`
-    : formatValue(node.value);
-  return `${held(node.result)} ${formatField(node.fact, node.path)} ${node.operator} ${expected}  saw ${formatValue(node.factResult)}`;
+  const { fact, path, operator, value } = node;
+  const other = isFactReference(value) ? ` (${formatValue(node.valueResult)})` : '';
+  return `${held(node.result)} ${printCompiledCondition({ fact, ...(path !== undefined ? { path } : {}), operator, value })}${other}  saw ${formatValue(node.factResult)}`;
 }
 
 function formatNode(node: TraceNode, depth: number, lines: string[]): void {
@@ -117,7 +112,7 @@ function formatNode(node: TraceNode, depth: number, lines: string[]): void {
  * @example
  * formatRuleTrace(decision.explanation[0], decision.rule).join('\n');
  * // ✓ secrets → escalate  (decides)
- * //   ✓ content textContainsAnyIgnoreCase ["delete","drop table"]  saw "Please delete…"
+ * //   ✓ content contains any ["delete", "drop table"] ignoring case  saw "Please delete…"
  */
 export function formatRuleTrace(trace: RuleTrace, decidingRule: string | null): string[] {
   const priority = trace.priority !== 1 ? `  priority ${trace.priority}` : '';

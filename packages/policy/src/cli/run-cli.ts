@@ -1,7 +1,8 @@
 // The dispatch table and what happens around every command: help, usage errors, and turning a
 // user's mistake into a message and an exit code instead of a stack trace.
+import { readFileSync } from 'node:fs';
 import { PolicyError } from '../index.js';
-import { CliError, UsageError, exitCodes, type Command, type Io } from './command.js';
+import { CliError, UsageError, closest, exitCodes, type Command, type Io } from './command.js';
 import { check } from './commands/check.js';
 import { compile } from './commands/compile.js';
 import { explain } from './commands/explain.js';
@@ -9,9 +10,16 @@ import { test } from './commands/test.js';
 import { audit } from './commands/audit.js';
 import { fmt } from './commands/fmt.js';
 import { replay } from './commands/replay.js';
+import { init } from './commands/init.js';
 
 /** Every command, in the order `handrail help` lists them. A new command is one more entry. */
-export const commands: readonly Command[] = [check, compile, explain, audit, test, fmt, replay];
+export const commands: readonly Command[] = [init, check, compile, explain, audit, test, fmt, replay];
+
+/** The package's version, from its package.json (two levels up from src/cli and from dist/cli alike). */
+function version(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
 
 const helpFlags = new Set(['--help', '-h']);
 
@@ -27,6 +35,9 @@ export function usage(command?: Command): string {
     `  ${'help'.padEnd(width)}  show this help, or a command's with: handrail help COMMAND`,
     '',
     ...commands.flatMap((c) => [`${c.usage}`, '']),
+    '  --version  print the version of handrail',
+    '  -h, --help print this help (after a command: that command\'s)',
+    '',
     'Exit codes: 0 success, 1 invalid policy or unreadable file, 2 wrong usage.',
     '',
   ].join('\n');
@@ -34,6 +45,12 @@ export function usage(command?: Command): string {
 
 function find(name: string | undefined): Command | undefined {
   return commands.find((c) => c.name === name);
+}
+
+/** One line for a command that does not exist, and how to find the ones that do. */
+function unknownCommand(name: string): string {
+  const meant = closest(name, commands.map((c) => c.name));
+  return `handrail: unknown command "${name}"\n${meant ? `did you mean handrail ${meant}? ` : ''}Run handrail --help for the list of commands.\n`;
 }
 
 /**
@@ -48,10 +65,14 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     io.stderr(usage());
     return exitCodes.usage;
   }
+  if (name === '--version') {
+    io.stdout(`handrail ${version()}\n`);
+    return exitCodes.ok;
+  }
   if (helpFlags.has(name) || name === 'help') {
     const topic = name === 'help' ? args[0] : undefined;
     if (topic !== undefined && !find(topic)) {
-      io.stderr(`handrail: unknown command "${topic}"\n\n${usage()}`);
+      io.stderr(unknownCommand(topic));
       return exitCodes.usage;
     }
     io.stdout(usage(find(topic)));
@@ -59,7 +80,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   }
   const command = find(name);
   if (!command) {
-    io.stderr(`handrail: unknown command "${name}"\n\n${usage()}`);
+    io.stderr(name.startsWith('-') ? `handrail: unknown option ${name}\nRun handrail --help for the commands and their options.\n` : unknownCommand(name));
     return exitCodes.usage;
   }
   // Options after `--` are operands, so `--help` there is not a request for help.
@@ -72,7 +93,9 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     return await command.run(args, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`handrail ${command.name}: ${error.message}\n\n${usage(command)}`);
+      const { brief, hint } = error.details;
+      if (brief) io.stderr(`handrail ${command.name}: ${error.message}\n${hint ? `${hint} ` : ''}Run handrail ${command.name} --help for its usage.\n`);
+      else io.stderr(`handrail ${command.name}: ${error.message}\n\n${usage(command)}`);
       return exitCodes.usage;
     }
     if (PolicyError.isInstance(error)) {

@@ -17,10 +17,13 @@ const textOperatorWords: Record<ast.TextOperator, string> = {
   endsWith: 'ends with',
 };
 
-type Test = Exclude<ast.Condition, { kind: 'and' | 'or' | 'not' }>;
+/** What printing one test needs: the text its tokens are spelled in. */
+type Spelling = Pick<PrintContext, 'source'>;
+
+export type Test = Exclude<ast.Condition, { kind: 'and' | 'or' | 'not' }>;
 
 /** One test, always on one line. */
-export function printTest(ctx: PrintContext, node: Test): string {
+export function printTest(ctx: Spelling, node: Test): string {
   const field = printField(ctx, node.field);
   const ignoring = (on: boolean) => (on ? ' ignoring case' : '');
   switch (node.kind) {
@@ -49,7 +52,7 @@ export function printTest(ctx: PrintContext, node: Test): string {
 }
 
 /** A condition on one line, whatever its length. */
-export function printFlat(ctx: PrintContext, node: ast.Condition): string {
+export function printFlat(ctx: Spelling, node: ast.Condition): string {
   if (isChain(node)) return chainOperands(node).map((operand) => (isChain(operand) ? `(${printFlat(ctx, operand)})` : printFlat(ctx, operand))).join(` ${node.kind} `);
   if (node.kind === 'not') return `not ${isChain(node.operand) ? `(${printFlat(ctx, node.operand)})` : printFlat(ctx, node.operand)}`;
   return printTest(ctx, node);

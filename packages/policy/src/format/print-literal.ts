@@ -2,7 +2,7 @@
 import type * as ast from '../ast.js';
 import type { PrintContext } from './context.js';
 
-export function printScalar(ctx: PrintContext, node: ast.Scalar): string {
+export function printScalar(ctx: Pick<PrintContext, 'source'>, node: ast.Scalar): string {
   switch (node.kind) {
     case 'string':
     case 'number':
@@ -14,7 +14,7 @@ export function printScalar(ctx: PrintContext, node: ast.Scalar): string {
   }
 }
 
-export function printList(ctx: PrintContext, node: ast.ListLiteral): string {
+export function printList(ctx: Pick<PrintContext, 'source'>, node: ast.ListLiteral): string {
   return `[${node.items.map((item) => printScalar(ctx, item)).join(', ')}]`;
 }
 
@@ -23,10 +23,10 @@ export function printRegex(node: ast.RegexLiteral): string {
 }
 
 /** `tool.args.amount`, `tool.args.items[0]`, `tool.args["odd key"]`. */
-export function printField(ctx: PrintContext, node: ast.FieldRef): string {
+export function printField(ctx: Pick<PrintContext, 'source'>, node: ast.FieldRef): string {
   return node.fact.name + node.path.map((segment) => ctx.source.tokens(segment.span)).join('');
 }
 
-export function printOperand(ctx: PrintContext, node: ast.Operand): string {
+export function printOperand(ctx: Pick<PrintContext, 'source'>, node: ast.Operand): string {
   return node.kind === 'field' ? printField(ctx, node) : printScalar(ctx, node);
 }

@@ -1,6 +1,6 @@
 // The report a person reads in a terminal: one line per test file, every failure in full, the
 // coverage when asked for, and the totals last.
-import { formatField, formatValue } from '../cli/format-explanation.js';
+import { printCompiledCondition } from '../format/print-compiled-condition.js';
 import type { ConditionCoverage, PolicyCoverage } from './coverage.js';
 import { failureLines } from './failure-details.js';
 import type { PolicyTestRun } from './run-paths.js';
@@ -13,16 +13,11 @@ export function formatPercent(value: number): string {
 }
 
 /**
- * A leaf condition as a policy author reads it: `tool.args.amount numberAbove 100`, with `not`
- * before one that a `not` negates (the outcomes counted are the leaf's own).
+ * A leaf condition in the policy's own syntax: `tool.args.amount > 100`, with `not` before one
+ * that a `not` negates (the outcomes counted are the leaf's own).
  */
 export function formatCondition({ condition, path }: Pick<ConditionCoverage, 'condition' | 'path'>): string {
-  const value = condition.value;
-  const shown =
-    value !== null && typeof value === 'object' && !Array.isArray(value) && typeof (value as { fact?: unknown }).fact === 'string'
-      ? formatField((value as { fact: string }).fact, (value as { path?: string }).path)
-      : formatValue(value);
-  return `${path.endsWith('/not') ? 'not ' : ''}${formatField(condition.fact, condition.path)} ${condition.operator} ${shown}`;
+  return `${path.endsWith('/not') ? 'not ' : ''}${printCompiledCondition(condition)}`;
 }
 
 /** What a condition has not been seen as. */

@@ -32,7 +32,8 @@ export const fmt: Command = {
 
   Rewrites each .policy file in the canonical layout, keeping its comments and its meaning (the
   compiled hash does not change), and prints "formatted FILE" for each file it changed.
-  --check   change nothing: print each file that is not formatted and exit 1 if any is
+  --check   change nothing: print each file that is not formatted and exit 1 if any is; when
+            all are, say how many were checked ("3 files formatted")
   A file that does not parse is reported with its code frame and left alone (exit 1).`,
 
   async run(args, io) {
@@ -71,6 +72,7 @@ export const fmt: Command = {
         else throw error;
       }
     }
+    if (values.check && !unformatted && !failed) io.stdout(`${files.length} file${files.length === 1 ? '' : 's'} formatted\n`);
     if (values.check && unformatted) {
       const which = `${unformatted} of ${files.length} file${files.length === 1 ? '' : 's'} ${unformatted === 1 ? 'is' : 'are'}`;
       io.stderr(`handrail: ${which} not formatted; run handrail fmt on ${unformatted === 1 ? 'it' : 'them'}\n`);

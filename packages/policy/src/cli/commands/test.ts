@@ -1,12 +1,16 @@
 // `handrail test [PATH…]`: run the policy tests found under the paths, report failures with their
 // explanations and, when asked, what the tests left uncovered; exit 1 on any failure.
+import { statSync, watch, type FSWatcher } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { sleep } from '../../deadline.js';
 import { ConfigurationError } from '../../errors.js';
 import { jsonReport } from '../../policy-tests/report-json.js';
 import { junitReport } from '../../policy-tests/report-junit.js';
 import { formatTextReport } from '../../policy-tests/report-text.js';
 import { runPolicyTests } from '../../policy-tests/run-paths.js';
-import { CliError, exitCodes, parseCommandLine, type Command } from '../command.js';
+import { CliError, exitCodes, parseCommandLine, type Command, type Io } from '../command.js';
+import { reasonOf } from '../load-policy-file.js';
 
 const engines = ['fast', 'reference'] as const;
 const reporters = ['text', 'json', 'junit'] as const;
@@ -45,6 +49,8 @@ export const test: Command = {
   --reporter text|json|junit
                             the report's format (default text)
   --output FILE             write the report to FILE; the text report still goes to stdout
+  --watch                   run again whenever a .policy or .policy.test.json file under the
+                            paths changes (changes within 100 ms make one run); stop with Ctrl-C
 
   Exit codes: 0 all passed, 1 a case failed, a file could not be loaded, no tests were found or
   coverage is below the threshold, 2 wrong usage.`,
@@ -56,6 +62,7 @@ export const test: Command = {
       'coverage-threshold': { type: 'string' },
       reporter: { type: 'string' },
       output: { type: 'string' },
+      watch: { type: 'boolean' },
     });
     const engine = oneOf('engine', values.engine, engines) ?? 'fast';
     const reporter = oneOf('reporter', values.reporter, reporters) ?? 'text';
@@ -63,32 +70,102 @@ export const test: Command = {
     if (values.output !== undefined && values.output.trim() === '') throw new CliError('--output needs a FILE', exitCodes.usage);
     const paths = positionals.length ? positionals : ['.'];
     const coverage = values.coverage === true || threshold !== undefined;
-
-    let run;
-    try {
-      run = await runPolicyTests(paths, { engine, coverage });
-    } catch (error) {
-      if (ConfigurationError.isInstance(error) && error.code === 'CONFIGURATION') throw new CliError(error.message);
-      throw error;
-    }
-    if (run.suites.length === 0 && run.failures.length === 0) {
-      const untested = run.untested.length ? ` (${run.untested.length} ${run.untested.length === 1 ? 'policy has' : 'policies have'} none: ${run.untested.join(', ')})` : '';
-      throw new CliError(`no policy tests (*.policy.test.json) found in ${paths.join(', ')}${untested}`);
-    }
-
-    const reportOptions = threshold !== undefined ? { threshold } : {};
-    const text = formatTextReport(run, reportOptions);
-    const report = reporter === 'json' ? `${JSON.stringify(jsonReport(run, reportOptions), null, 2)}\n` : reporter === 'junit' ? junitReport(run, reportOptions) : text;
-    if (values.output !== undefined) {
-      try {
-        await writeFile(values.output, report);
-      } catch (error) {
-        throw new CliError(`cannot write ${values.output}: ${(error as Error).message}`);
-      }
-      io.stdout(text);
-    } else io.stdout(report);
-
-    const below = threshold !== undefined && (run.coverage ?? []).some((policy) => policy.rulePercent < threshold);
-    return run.failed > 0 || below ? exitCodes.failed : exitCodes.ok;
+    const once = () => runOnce(io, { paths, engine, coverage, reporter, threshold, output: values.output });
+    return values.watch ? watchAndRun(io, paths, once) : once();
   },
 };
+
+interface RunOptions {
+  paths: string[];
+  engine: (typeof engines)[number];
+  coverage: boolean;
+  reporter: (typeof reporters)[number];
+  threshold: number | undefined;
+  output: string | undefined;
+}
+
+/** Changes closer together than this make one run: an editor's save is often several writes. */
+export const watchDebounceMs = 100;
+
+const watched = (name: string) => name.endsWith('.policy') || name.endsWith('.policy.test.json');
+
+/**
+ * Runs the tests, then again after each change to a policy or test file under the paths, until
+ * io.signal aborts. A run that fails (even one that cannot load a file) is reported and waited
+ * past: the next save may fix it.
+ */
+async function watchAndRun(io: Io, paths: string[], once: () => Promise<number>): Promise<number> {
+  const attempt = async (): Promise<number> => {
+    try {
+      return await once();
+    } catch (error) {
+      if (!(error instanceof CliError)) throw error;
+      io.stderr(`handrail: ${error.message}\n`);
+      return error.exitCode;
+    }
+  };
+  let changed: string | undefined;
+  let wake: () => void = () => undefined;
+  const watchers: FSWatcher[] = [];
+  try {
+    for (const path of paths) {
+      try {
+        // A file is watched through its directory: editors often save by replacing the file.
+        const directory = statSync(path).isDirectory();
+        const listener = (_event: string, name: string | Buffer | null) => {
+          const file = name === null ? undefined : String(name);
+          if (file !== undefined && !watched(file) && (directory || file !== basename(path))) return;
+          changed ??= file ?? path;
+          wake();
+        };
+        watchers.push(directory ? watch(path, { recursive: true }, listener) : watch(dirname(path), listener));
+      } catch (error) {
+        throw new CliError(`cannot watch ${path}: ${reasonOf(error)}`);
+      }
+    }
+    let code = await attempt();
+    const stopped = new Promise<void>((resolve) => io.signal?.addEventListener('abort', () => resolve(), { once: true }));
+    for (;;) {
+      io.stdout(`\nwatching ${paths.join(', ')} for changes to .policy and .policy.test.json files\n`);
+      const next = new Promise<void>((resolve) => (wake = resolve));
+      if (changed === undefined) await Promise.race([next, stopped]);
+      if (io.signal?.aborted) return code;
+      await sleep(watchDebounceMs, io.signal ? { signal: io.signal } : {});
+      if (io.signal?.aborted) return code;
+      io.stdout(`\n${changed} changed: running the tests again\n\n`);
+      changed = undefined;
+      code = await attempt();
+    }
+  } finally {
+    for (const watcher of watchers) watcher.close();
+  }
+}
+
+async function runOnce(io: Io, { paths, engine, coverage, reporter, threshold, output }: RunOptions): Promise<number> {
+  let run;
+  try {
+    run = await runPolicyTests(paths, { engine, coverage });
+  } catch (error) {
+    if (ConfigurationError.isInstance(error) && error.code === 'CONFIGURATION') throw new CliError(error.message);
+    throw error;
+  }
+  if (run.suites.length === 0 && run.failures.length === 0) {
+    const untested = run.untested.length ? ` (${run.untested.length} ${run.untested.length === 1 ? 'policy has' : 'policies have'} none: ${run.untested.join(', ')})` : '';
+    throw new CliError(`no policy tests (*.policy.test.json) found in ${paths.join(', ')}${untested}`);
+  }
+
+  const reportOptions = threshold !== undefined ? { threshold } : {};
+  const text = formatTextReport(run, reportOptions);
+  const report = reporter === 'json' ? `${JSON.stringify(jsonReport(run, reportOptions), null, 2)}\n` : reporter === 'junit' ? junitReport(run, reportOptions) : text;
+  if (output !== undefined) {
+    try {
+      await writeFile(output, report);
+    } catch (error) {
+      throw new CliError(`cannot write ${output}: ${(error as Error).message}`);
+    }
+    io.stdout(text);
+  } else io.stdout(report);
+
+  const below = threshold !== undefined && (run.coverage ?? []).some((policy) => policy.rulePercent < threshold);
+  return run.failed > 0 || below ? exitCodes.failed : exitCodes.ok;
+}
