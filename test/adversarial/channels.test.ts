@@ -19,12 +19,12 @@ import {
   type ApprovalServer,
 } from '../../packages/core/src/index.js';
 import { startSlackStandIn, startWebhookReceiver } from '../../packages/core/src/testing/index.js';
+import { fuzzRuns } from './fuzz-runs.js';
 
 const secret = 'whsec_adversarial_0123456789abcdef';
 const oldSecret = 'whsec_adversarial_old_0123456789ab';
 const slackSecret = '8f742231b10e8888abcd99yyyzzz85a5';
 const anaToken = 'ana-token-0123456789abcdef';
-const fuzzRuns = (base: number) => Math.max(1, Math.round(base * (Number(process.env.HANDRAIL_FUZZ_RUNS) || 1)));
 
 const cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {

@@ -13,9 +13,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { verifyAuditLog } from '@handrail/policy';
 import { answerApproval, DurableRun, FileRunStore } from '../../packages/core/src/index.js';
 import { startRefundChat, type RefundChild } from '../../packages/core/test/durable/fixtures/refund-child.js';
+import { fuzzRuns } from './fuzz-runs.js';
 
-const fuzz = Number(process.env.HANDRAIL_FUZZ_RUNS) || 1;
-const rounds = 2 * fuzz;
+const rounds = fuzzRuns(2);
 const children = 8;
 // Each child loads the TypeScript sources through tsx: seconds each, on a busy machine.
 const timeout = (60_000 + 60_000 * rounds) * 2;

@@ -6,8 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compilePolicy, decide, decideSync, type Decision, type Turn } from '../../packages/policy/src/index.js';
+import { fuzzRuns } from './fuzz-runs.js';
 
-const fuzzRuns = (base: number) => Math.max(1, Math.round(base * (Number(process.env.HANDRAIL_FUZZ_RUNS) || 1)));
 
 const policy = compilePolicy(`policy hostile
 rule big: when tool.args.amount > 50 then escalate "big" else stop

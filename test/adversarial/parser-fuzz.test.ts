@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compilePolicy, loadPolicy, PolicyError } from '../../packages/policy/src/index.js';
+import { fuzzRuns } from './fuzz-runs.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const runs = 20_000 * (Number(process.env.HANDRAIL_FUZZ_RUNS) || 1);
+const runs = fuzzRuns(20_000);
 
 const seeds = [
   ...readdirSync(join(root, 'examples/policies')).filter((f) => f.endsWith('.policy')).map((f) => join(root, 'examples/policies', f)),

@@ -7,9 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compilePolicy, decideSync, findCodeBlocks, PolicyError } from '../../packages/policy/src/index.js';
 import { PolicyRegex } from '../../packages/policy/src/policy-regex.js';
+import { fuzzRuns } from './fuzz-runs.js';
 
 const policies = fileURLToPath(new URL('../../examples/policies', import.meta.url));
-const scale = Number(process.env.HANDRAIL_FUZZ_RUNS) || 1;
+const scale = fuzzRuns(1);
 const megabyte = 1_000_000;
 
 /** Patterns of risky shapes, generated, and the patterns of the shipped policies. */
