@@ -10,6 +10,7 @@ import { deadlineEnd, decide, findCodeBlocks, type DecideOptions, type Decision,
 import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest, ApprovalTool } from '../channels/approval.js';
 import type { ChatEnd, HandrailEvent } from '../events.js';
 import { contentText, type Message, type ToolResponse } from '../messages.js';
+import { fillPrompt } from '../supervisor/question.js';
 import type { Agent } from './agent.js';
 
 /** AutoGen's human input modes; each is shorthand for the preset policy of that name. */
@@ -92,10 +93,7 @@ export function defaultPrompt(decision: Extract<Decision, { action: 'escalate' }
   return `${decision.reason}. Please give feedback to {sender}. ${enter}'exit' to stop the conversation: `;
 }
 
-/** Fills the `{name}` and `{sender}` placeholders of a policy's prompt. */
-export function fillPrompt(prompt: string, name: string, sender: string): string {
-  return prompt.replaceAll('{name}', name).replaceAll('{sender}', sender);
-}
+export { fillPrompt } from '../supervisor/question.js';
 
 /** The reply carrying a person's answer; each tool call of m gets `USER INTERRUPTED`. */
 function humanMessage(answer: string, message: Message): Message {

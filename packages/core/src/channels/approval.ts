@@ -46,6 +46,8 @@ export interface ApprovalRequest {
     policy: { name: string; version?: string; hash: string };
     channel?: string;
     timeoutMs?: number;
+    /** What a `reject` will do: refuse this step and tell the model, or end the run. */
+    onReject?: 'refuse' | 'end';
   };
 }
 
@@ -54,7 +56,7 @@ export interface ApprovalRequest {
  * (a ladder sets it to the rung that got the answer).
  *
  * - `approve`: go on; a tool call runs as proposed.
- * - `reject`: stop the run, with the message as the reason.
+ * - `reject`: refuse the step; `decision.onReject` says whether the run then ends (see docs/supervisor.md).
  * - `reply`: the text is the person's reply to the sender.
  * - `edit`: run the tool call (`callId`, else the request's `tool`) with these arguments.
  * - `timeout`: nobody answered; the escalation's `onNoInput` applies.

@@ -373,6 +373,44 @@ export class DurableRun {
   }
 
   /**
+   * Puts a question without waiting for it: the question is journaled and put in the store, and
+   * its answer returned when one is there already (given through the store from any process, or
+   * `timeout` once `expiresAt` has passed); else only the request, and the run should be closed
+   * and restored later. Asking again under the same key on a restored run takes the answer that
+   * has arrived since, exactly once: it is journaled and audited the first time.
+   *
+   * @example
+   * const { request, answer } = await run.requestApproval(input, { key: 'approve-refund' });
+   * if (!answer) { await run.close(); return { waitingOn: request.id }; }
+   */
+  async requestApproval(input: ApprovalRequestInput, options: { key?: string } = {}): Promise<{ request: ApprovalRequest; answer?: ApprovalAnswer }> {
+    const key = options.key ?? this.nextKey('approval');
+    let request: ApprovalRequest;
+    if (this.#claim(key, 'approval')) {
+      const entry = this.#entries.get(key)!;
+      request = entry.request!;
+      if (entry.answer) {
+        await this.#auditAnswer(key, request, entry.answer);
+        return { request: structuredClone(request), answer: structuredClone(entry.answer.answer) };
+      }
+    } else {
+      this.#checkOpen();
+      request = this.#newRequest(input);
+      await this.#append({ type: 'approval-requested', key, request });
+    }
+    // Again on replay: a crash may have come between the journal and the store.
+    await this.store.putApproval(request);
+    let stored = (await this.store.getApproval(request.id))?.answer;
+    if (!stored && request.expiresAt !== undefined && instantOf('expiresAt', request.expiresAt) <= Date.now())
+      stored = await this.#submit(request, { kind: 'timeout', at: new Date().toISOString() }, 'timeout');
+    if (!stored) return { request: structuredClone(request) };
+    this.#checkOpen();
+    const record = await this.#append({ type: 'approval-answered', key, approvalId: request.id, answer: stored.answer, channel: stored.channel });
+    await this.#auditAnswer(key, request, record as Extract<JournalRecord, { type: 'approval-answered' }>);
+    return { request: structuredClone(request), answer: structuredClone(stored.answer) };
+  }
+
+  /**
    * Marks the run finished (with an optional JSON result) and releases it. A finished run can
    * still be restored and replayed; nothing new can happen in it.
    */

@@ -1,0 +1,219 @@
+// One step of any loop: counters, the decision, a question to a person, the answer's verdict,
+// the journal and the audit record (docs/supervisor.md). The bundled agents, the gate and every
+// adapter call this; none re-implements a part of it.
+import { randomUUID } from 'node:crypto';
+import { ConfigurationError, deadlineEnd, decide, type Decision, type FactProvider, type Policy, type Turn } from '@handrail/policy';
+import { answerAuditEntry, decisionAuditEntry } from '../audit/audit-entries.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest, ApprovalTool } from '../channels/approval.js';
+import { askWithTimeout } from '../channels/timeout.js';
+import { answerApproval } from '../durable/answer-approval.js';
+import { DurableRun } from '../durable/durable-run.js';
+import { MemoryRunStore } from '../durable/memory-run-store.js';
+import { defaultRejectionMessage, verdictOfAnswer, type AnswerContext } from './answer-verdict.js';
+import { LoopCounters } from './counters.js';
+import { fillPrompt, questionOf } from './question.js';
+import { pendingQuestionFormat, type PendingQuestion, type RejectMode, type Verdict } from './verdict.js';
+
+type Escalation = Extract<Decision, { action: 'escalate' }>;
+
+/**
+ * @example
+ * const options: SupervisorOptions = { policy, channel: slack, onReject: { default: 'refuse', rules: { large: 'end' } } };
+ */
+export interface SupervisorOptions {
+  policy: Policy;
+  /** Where escalations go when the deciding rule names no channel (`via …`). */
+  channel?: ApprovalChannel;
+  /** Channels by the names rules give with `via`. */
+  channels?: Readonly<Record<string, ApprovalChannel>>;
+  /** Values of the custom facts the policy declares. */
+  facts?: Readonly<Record<string, FactProvider>>;
+  /** Decide and record, never enforce: every verdict is `proceed`, with `enforced: false`. */
+  shadow?: boolean;
+  /** Where decisions and answers are audited; a durable `run` audits to its own log. */
+  audit?: AuditLog;
+  /** A durable run: decisions and questions are journaled, answers may come from any process. */
+  run?: DurableRun;
+  /**
+   * `in-process` (default) awaits a person's answer; `suspend` (needs `run`) journals the
+   * question, puts it in the run's store and returns a `suspended` verdict at once.
+   */
+  wait?: 'in-process' | 'suspend';
+  /** What a person's `reject` does, for the loop or per rule; `refuse` by default. */
+  onReject?: RejectMode | { default?: RejectMode; rules?: Readonly<Record<string, RejectMode>> };
+  /** The text a refused step gives the model: `{message}`, `{tool}`, `{reason}` are filled in. */
+  rejectionMessage?: string;
+  /** Names the run in questions when there is no durable run; a random UUID by default. */
+  runId?: string;
+  /** The agent on whose behalf the supervisor asks, shown to people as `{name}`; `agent` by default. */
+  name?: string;
+  /** Called with every verdict, enforced or not. */
+  onVerdict?: (verdict: Verdict, turn: Turn) => void;
+}
+
+/** @example await supervisor.check(turn, { tools: [{ name: 'refund', args: { amount: 40 }, callId: 'call_1' }] }); */
+export interface CheckOptions {
+  /** The tool calls as a person should see them (with call ids); the turn's by default. */
+  tools?: ApprovalTool[];
+}
+
+/**
+ * One supervisor per loop (it keeps the loop's counters).
+ *
+ * @example
+ * const supervisor = createSupervisor({ policy, channel: slack });
+ * const verdict = await supervisor.check({ content, role: 'assistant', sender: 'clerk', tool: { name: 'refund', args } });
+ */
+export interface Supervisor {
+  /** The run questions name: the durable run's id, else `runId` or a random UUID. */
+  readonly runId: string;
+  /** Decides on one step and does what the decision asks; counts it as an auto-reply when it proceeds unasked. */
+  check(turn: Turn, options?: CheckOptions): Promise<Verdict>;
+  /**
+   * The verdict for a pending question from an answer the caller holds (a framework's resume
+   * value). With a run, the answer is stored first: when another was stored first, that one
+   * decides. An edit is decided again.
+   */
+  resume(pending: PendingQuestion, answer: ApprovalAnswer): Promise<Verdict>;
+  /** Consecutive auto-replies so far to `sender`. */
+  autoReplies(sender?: string): number;
+  /** Starts the counters again, as a new chat does. */
+  reset(): void;
+}
+
+function toJson<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/**
+ * Creates the supervisor of one loop.
+ *
+ * @example
+ * const supervisor = createSupervisor({ policy, channel: approvals, audit: await AuditLog.open('audit.jsonl') });
+ * const verdict = await supervisor.check({ content: null, role: 'assistant', sender: 'clerk', tool: { name: 'refund', args: { amount: 40 } } });
+ * if (verdict.kind === 'proceed') await refund(verdict.args ?? { amount: 40 });
+ * else if (verdict.kind === 'reject') tell(verdict.toModel);
+ */
+export function createSupervisor(options: SupervisorOptions): Supervisor {
+  const { policy, run } = options;
+  const wait = options.wait ?? 'in-process';
+  if (wait === 'suspend' && !run) throw new ConfigurationError('a supervisor that suspends needs a durable run to keep the question: give it run');
+  if (run && options.audit && run.audit !== options.audit) throw new ConfigurationError("a durable run audits to its own log: give the audit log to DurableRun.open, not to createSupervisor");
+  const name = options.name ?? 'agent';
+  const runId = run?.runId ?? options.runId ?? randomUUID();
+  const rejectionMessage = options.rejectionMessage ?? defaultRejectionMessage;
+  const humanAvailable = Boolean(options.channel ?? options.channels) || wait === 'suspend';
+  const decideOptions = { ...(options.facts ? { facts: options.facts } : {}), humanAvailable };
+  const counters = new LoopCounters();
+  // Audited without a durable run: a run in memory writes decisions and answers, as a durable one does.
+  let auditRun: Promise<DurableRun> | undefined;
+  const recorder = (): Promise<DurableRun> | undefined => {
+    if (run) return Promise.resolve(run);
+    if (!options.audit) return undefined;
+    auditRun ??= DurableRun.open(new MemoryRunStore(), runId, { audit: options.audit });
+    return auditRun;
+  };
+
+  const rejectMode = (rule: string | null): RejectMode => {
+    const given = options.onReject;
+    if (given === undefined || typeof given === 'string') return given ?? 'refuse';
+    return (rule !== null ? given.rules?.[rule] : undefined) ?? given.default ?? 'refuse';
+  };
+
+  const decideTurn = async (turn: Turn, sender: string): Promise<Decision> => {
+    const recording = recorder();
+    if (!recording) return decide(policy, turn, decideOptions);
+    const journal = await recording;
+    return journal.decide(policy, turn, { ...decideOptions, key: journal.nextKey(`decision:${name}`), agent: name, sender });
+  };
+
+  const ask = async (turn: Turn, decision: Escalation, sender: string, check: CheckOptions): Promise<Verdict> => {
+    const channel = decision.channel !== undefined ? options.channels?.[decision.channel] : options.channel;
+    // Nobody to ask is never a reason to go on.
+    if (!channel && wait !== 'suspend') return { kind: 'stop', decision, reason: `${decision.reason}; no channel ${decision.channel ?? '(default)'} to ask a person` };
+    const prompt = fillPrompt(decision.prompt ?? `${decision.reason}. Approve?`, name, sender);
+    const onReject = rejectMode(decision.rule);
+    const input = questionOf(turn, decision, { agent: name, sender, prompt, onReject, ...(check.tools ? { tools: check.tools } : {}) });
+    let answer: ApprovalAnswer;
+    try {
+      const recording = recorder();
+      if (recording) {
+        const journal = await recording;
+        const key = journal.nextKey(`approval:${name}`);
+        if (wait === 'suspend') {
+          const put = await journal.requestApproval(input, { key });
+          if (!put.answer) return { kind: 'suspended', decision, pending: { format: pendingQuestionFormat, runId: journal.runId, key, request: put.request, decision: toJson(decision), turn: toJson(turn) } };
+          answer = put.answer;
+        } else answer = await journal.awaitApproval(input, { key, channel: channel! });
+      } else {
+        const now = Date.now();
+        const request: ApprovalRequest = { ...input, id: randomUUID(), runId, createdAt: new Date(now).toISOString(), ...(decision.timeoutMs !== undefined ? { expiresAt: deadlineEnd(decision.timeoutMs, now) } : {}) };
+        answer = await askWithTimeout(channel!, request, decision.timeoutMs !== undefined ? { timeoutMs: decision.timeoutMs } : {});
+      }
+    } catch (error) {
+      // A channel that failed, a record that could not be written, a time limit nobody can
+      // state: nobody's answer is on record, so the step stops.
+      return { kind: 'stop', decision, reason: `${decision.reason}; asking a person failed: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    return answered(turn, decision, answer, sender, check, (edited) => decideTurn(edited, sender));
+  };
+
+  const answered = async (turn: Turn, decision: Escalation, answer: ApprovalAnswer, sender: string, check: CheckOptions, redecide: (turn: Turn) => Promise<Decision>): Promise<Verdict> => {
+    const context: AnswerContext = { onReject: rejectMode(decision.rule), rejectionMessage, ...(turn.tool ? { tool: turn.tool.name } : {}) };
+    const outcome = verdictOfAnswer(decision, answer, context);
+    if (outcome.kind !== 'edited') return outcome;
+    // An edited call is a new turn: the policy sees it before it runs.
+    const edited: Turn = { ...turn, tool: { name: turn.tool!.name, args: outcome.args } };
+    const again = await redecide(edited);
+    if (again.action === 'continue') return { kind: 'proceed', decision, enforced: true, answer, args: outcome.args };
+    if (again.action === 'stop') return { kind: 'stop', decision: again, reason: `the edited call was stopped: ${again.reason}`, answer };
+    const tools = check.tools?.map((tool, index) => (index === 0 ? { ...tool, args: outcome.args } : tool));
+    const verdict = await ask(edited, again, sender, tools ? { tools } : {});
+    // Approving the edited call runs it with the edited arguments.
+    return verdict.kind === 'proceed' && verdict.args === undefined ? { ...verdict, args: outcome.args } : verdict;
+  };
+
+  return {
+    runId,
+    async check(turn, check = {}) {
+      const sender = turn.sender ?? 'agent';
+      const full = counters.next(turn, sender);
+      const decision = await decideTurn(full, sender);
+      counters.applyReset(decision, sender);
+      let verdict: Verdict;
+      if (options.shadow || decision.action === 'continue') verdict = { kind: 'proceed', decision, enforced: !options.shadow };
+      else if (decision.action === 'stop') verdict = { kind: 'stop', decision, reason: decision.reason };
+      else verdict = await ask(full, decision, sender, check);
+      counters.count(verdict, sender);
+      options.onVerdict?.(verdict, full);
+      return verdict;
+    },
+    async resume(pending, answer) {
+      if (pending?.format !== pendingQuestionFormat) throw new ConfigurationError(`a pending question must have format ${pendingQuestionFormat}, not ${JSON.stringify(pending?.format)}`);
+      let taken = answer;
+      if (run) {
+        const outcome = await answerApproval(run.store, pending.request.id, answer);
+        if (outcome.status === 'unknown') throw new ConfigurationError(`the run's store has no question ${pending.request.id}`);
+        taken = outcome.answer;
+      }
+      const sender = pending.turn.sender ?? 'agent';
+      const audit = run?.audit ?? options.audit;
+      await audit?.append(answerAuditEntry(pending.request, taken, { runId: pending.runId, id: `${pending.runId}/${pending.key}`, channel: taken.channel ?? 'resume' }));
+      const verdict = await answered(pending.turn, pending.decision, taken, sender, {}, async (edited) => {
+        const decision = await decide(policy, edited, decideOptions);
+        await audit?.append(decisionAuditEntry(decision, { runId: pending.runId, id: `${pending.runId}/${pending.key}/edit`, agent: name, sender, turn: edited }));
+        return decision;
+      });
+      counters.count(verdict, sender);
+      options.onVerdict?.(verdict, pending.turn);
+      return verdict;
+    },
+    autoReplies(sender = 'agent') {
+      return counters.autoReplies(sender);
+    },
+    reset() {
+      counters.reset();
+    },
+  };
+}
