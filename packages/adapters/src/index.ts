@@ -2,4 +2,4 @@
 // (`@handrail/adapters/openai`, `/ai-sdk`, `/langchain`, `/openai-agents`); the gate serves loops
 // written by hand.
 export { createGate } from './gate.js';
-export type { Gate, GateOptions, GateVerdict } from './gate.js';
+export type { Gate, GateOptions, GateVerdict, SuspendingGateOptions } from './gate.js';

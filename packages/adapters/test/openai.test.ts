@@ -104,7 +104,7 @@ describe('gateChatCompletion', () => {
   it('never runs a refused call, and tells the model why', async () => {
     const run = await chatLoop(refunds, { channel: person([{ kind: 'reject', message: 'customer is not eligible' }]) });
     expect(run.ran).toEqual([['refund', { amount: 40 }]]);
-    expect(toolResults(run.server, 1)).toEqual(['Refused by a person: customer is not eligible']);
+    expect(toolResults(run.server, 1)).toEqual(['Refused by a person: customer is not eligible. Do not call refund again with the same arguments; go on without it, or ask the user what to do instead.']);
     expect(run.answer).toBe('All refunds done.');
   });
 
@@ -158,7 +158,7 @@ describe('gateChatCompletion', () => {
     const run = await chatLoop(['Refunds sent. [draft]', 'Refunds sent; they arrive in 3 days.'], { channel: approvals });
     expect(run.answer).toBe('Refunds sent; they arrive in 3 days.');
     expect(approvals.asked[0]).toMatchObject({ message: { role: 'assistant', content: 'Refunds sent. [draft]' } });
-    expect(run.server.requests[1]!.messages.at(-1)).toEqual({ role: 'user', content: 'Refused by a person: say when the money arrives' });
+    expect(run.server.requests[1]!.messages.at(-1)).toEqual({ role: 'user', content: 'Refused by a person: say when the money arrives. Do not send the same message again; change it, or ask the user what to do instead.' });
   });
 
   it('in shadow mode decides and reports, and every call runs', async () => {
@@ -230,7 +230,7 @@ describe('gateResponse', () => {
   it('never runs a refused call, and tells the model why', async () => {
     const run = await responsesLoop(refundResponses, { channel: person([{ kind: 'reject', message: 'customer is not eligible' }]) });
     expect(run.ran).toEqual([['refund', { amount: 40 }]]);
-    expect(outputsSent(run.inputs, 1)).toEqual([{ type: 'function_call_output', call_id: 'call_1', output: 'Refused by a person: customer is not eligible' }]);
+    expect(outputsSent(run.inputs, 1)).toEqual([{ type: 'function_call_output', call_id: 'call_1', output: 'Refused by a person: customer is not eligible. Do not call refund again with the same arguments; go on without it, or ask the user what to do instead.' }]);
   });
 
   it('runs an edited call with the new arguments', async () => {

@@ -92,5 +92,5 @@ export type { Model, ModelRequest, ModelResponse, ToolDefinition, Usage } from '
 export { OpenAIModel, openAIModelFromEnv } from './models/openai-model.js';
 export type { ChatCompletionsClient, OpenAIModelOptions } from './models/openai-model.js';
 export { describeDecision, showDecisions } from './show-decisions.js';
-export { createSupervisor, defaultRejectionMessage, pendingQuestionFormat, rejectionText } from './supervisor/index.js';
-export type { CheckOptions, PendingQuestion, RejectMode, Supervisor, SupervisorOptions, Verdict } from './supervisor/index.js';
+export { createSupervisor, defaultMessageRejectionMessage, defaultRejectionMessage, pendingQuestionFormat, rejectionText } from './supervisor/index.js';
+export type { CheckOptions, PendingQuestion, RejectMode, SettledVerdict, Supervisor, SupervisorOptions, Verdict } from './supervisor/index.js';

@@ -1,5 +1,6 @@
 // One step of a Chat Completions tool loop: the assistant message the model returned, gated.
 import type { ChatCompletionMessage, ChatCompletionMessageParam, ChatCompletionMessageToolCall } from 'openai/resources/chat/completions';
+import type { DurableRun, PendingQuestion, Verdict } from '@handrail/core';
 import type { Gate, GateVerdict } from '../gate.js';
 import { gateMessage, gateToolCalls, type GatedToolCall, type ProposedCall, type ToolFunctions } from './tool-calls.js';
 
@@ -21,12 +22,23 @@ export type ChatStep =
   | { kind: 'stop'; reason: string; calls: GatedToolCall[]; verdict: GateVerdict };
 
 /**
+ * A step of a gate that suspends (`wait: 'suspend'`): `suspended` when a person was asked and
+ * the loop waits; restore the run and run the loop again once the answer is in the store.
+ *
+ * @example
+ * if (step.kind === 'suspended') { await run.close(); return step.pending; }
+ */
+export type SuspendableChatStep = ChatStep | { kind: 'suspended'; pending: PendingQuestion; calls: GatedToolCall[] };
+
+/**
  * @example
  * await gateChatCompletion(gate, message, tools, { sender: 'clerk' });
  */
 export interface GateStepOptions {
   /** Who the model speaks as, for the policy's `sender` and the auto-reply count. */
   sender?: string;
+  /** A durable run: each tool runs as a journaled step, at most once in the life of the run. */
+  run?: DurableRun;
 }
 
 function proposed(call: ChatCompletionMessageToolCall): ProposedCall {
@@ -56,16 +68,20 @@ function asRan(call: ChatCompletionMessageToolCall, gated: GatedToolCall | undef
  *   if (step.kind === 'final') break;
  * }
  */
-export async function gateChatCompletion(gate: Gate, message: ChatCompletionMessage, tools: ToolFunctions, options: GateStepOptions = {}): Promise<ChatStep> {
+export function gateChatCompletion(gate: Gate, message: ChatCompletionMessage, tools: ToolFunctions, options?: GateStepOptions): Promise<ChatStep>;
+export function gateChatCompletion(gate: Gate<Verdict>, message: ChatCompletionMessage, tools: ToolFunctions, options?: GateStepOptions): Promise<SuspendableChatStep>;
+export async function gateChatCompletion(gate: Gate<Verdict>, message: ChatCompletionMessage, tools: ToolFunctions, options: GateStepOptions = {}): Promise<SuspendableChatStep> {
   const toolCalls = message.tool_calls ?? [];
   if (toolCalls.length === 0) {
     const outcome = await gateMessage(gate, message.content, options.sender);
     if (outcome.kind === 'stop') return { kind: 'stop', reason: outcome.reason, calls: [], verdict: outcome.verdict };
+    if (outcome.kind === 'suspended') return { kind: 'suspended', pending: outcome.pending, calls: [] };
     if (outcome.kind === 'final') return { kind: 'final', messages: [message], text: message.content, verdict: outcome.verdict };
     return { kind: 'continue', messages: [message, { role: 'user', content: outcome.text }], calls: [], verdict: outcome.verdict };
   }
-  const outcome = await gateToolCalls(gate, message.content, toolCalls.map(proposed), tools, options.sender);
+  const outcome = await gateToolCalls(gate, message.content, toolCalls.map(proposed), tools, options.sender, options.run);
   if (outcome.kind === 'stop') return { kind: 'stop', reason: outcome.reason, calls: outcome.calls, verdict: outcome.verdict };
+  if (outcome.kind === 'suspended') return { kind: 'suspended', pending: outcome.pending, calls: outcome.calls };
   const byId = new Map(outcome.calls.map((call) => [call.id, call]));
   const assistant: ChatCompletionMessage = { ...message, tool_calls: toolCalls.map((call) => asRan(call, byId.get(call.id))) };
   return {

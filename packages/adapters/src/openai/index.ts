@@ -2,7 +2,7 @@
 // the Responses API) with a policy: each tool call and each final message is decided before the
 // loop acts on it.
 export { gateChatCompletion } from './chat.js';
-export type { ChatStep, GateStepOptions } from './chat.js';
+export type { ChatStep, GateStepOptions, SuspendableChatStep } from './chat.js';
 export { gateResponse } from './responses.js';
-export type { ResponseStep } from './responses.js';
+export type { ResponseStep, SuspendableResponseStep } from './responses.js';
 export type { GatedToolCall, ToolFunctions } from './tool-calls.js';

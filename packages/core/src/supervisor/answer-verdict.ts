@@ -15,6 +15,14 @@ type Escalation = Extract<Decision, { action: 'escalate' }>;
  */
 export const defaultRejectionMessage = 'Refused by a person: {message}. Do not call {tool} again with the same arguments; go on without it, or ask the user what to do instead.';
 
+/**
+ * The same, for a refused message (a step without a tool call).
+ *
+ * @example
+ * createSupervisor({ policy, channel, rejectionMessage: defaultMessageRejectionMessage });
+ */
+export const defaultMessageRejectionMessage = 'Refused by a person: {message}. Do not send the same message again; change it, or ask the user what to do instead.';
+
 /** Fills a rejection template: `{message}` (the person's, or `no reason given`), `{tool}`, `{reason}`. */
 export function rejectionText(template: string, values: { message?: string | undefined; tool?: string | undefined; reason: string }): string {
   return template.replaceAll('{message}', values.message || 'no reason given').replaceAll('{tool}', values.tool ?? 'this').replaceAll('{reason}', values.reason);

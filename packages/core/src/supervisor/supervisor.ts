@@ -10,10 +10,10 @@ import { askWithTimeout } from '../channels/timeout.js';
 import { answerApproval } from '../durable/answer-approval.js';
 import { DurableRun } from '../durable/durable-run.js';
 import { MemoryRunStore } from '../durable/memory-run-store.js';
-import { defaultRejectionMessage, verdictOfAnswer, type AnswerContext } from './answer-verdict.js';
+import { defaultMessageRejectionMessage, defaultRejectionMessage, verdictOfAnswer, type AnswerContext } from './answer-verdict.js';
 import { LoopCounters } from './counters.js';
 import { fillPrompt, questionOf } from './question.js';
-import { pendingQuestionFormat, type PendingQuestion, type RejectMode, type Verdict } from './verdict.js';
+import { pendingQuestionFormat, type PendingQuestion, type RejectMode, type SettledVerdict, type Verdict } from './verdict.js';
 
 type Escalation = Extract<Decision, { action: 'escalate' }>;
 
@@ -65,17 +65,17 @@ export interface CheckOptions {
  * const supervisor = createSupervisor({ policy, channel: slack });
  * const verdict = await supervisor.check({ content, role: 'assistant', sender: 'clerk', tool: { name: 'refund', args } });
  */
-export interface Supervisor {
+export interface Supervisor<V extends Verdict = SettledVerdict> {
   /** The run questions name: the durable run's id, else `runId` or a random UUID. */
   readonly runId: string;
   /** Decides on one step and does what the decision asks; counts it as an auto-reply when it proceeds unasked. */
-  check(turn: Turn, options?: CheckOptions): Promise<Verdict>;
+  check(turn: Turn, options?: CheckOptions): Promise<V>;
   /**
    * The verdict for a pending question from an answer the caller holds (a framework's resume
    * value). With a run, the answer is stored first: when another was stored first, that one
    * decides. An edit is decided again.
    */
-  resume(pending: PendingQuestion, answer: ApprovalAnswer): Promise<Verdict>;
+  resume(pending: PendingQuestion, answer: ApprovalAnswer): Promise<V>;
   /** Consecutive auto-replies so far to `sender`. */
   autoReplies(sender?: string): number;
   /** Starts the counters again, as a new chat does. */
@@ -95,14 +95,16 @@ function toJson<T>(value: T): T {
  * if (verdict.kind === 'proceed') await refund(verdict.args ?? { amount: 40 });
  * else if (verdict.kind === 'reject') tell(verdict.toModel);
  */
-export function createSupervisor(options: SupervisorOptions): Supervisor {
+export function createSupervisor(options: SupervisorOptions & { wait: 'suspend' }): Supervisor<Verdict>;
+export function createSupervisor(options: SupervisorOptions & { wait?: 'in-process' }): Supervisor<SettledVerdict>;
+export function createSupervisor(options: SupervisorOptions): Supervisor<Verdict>;
+export function createSupervisor(options: SupervisorOptions): Supervisor<Verdict> {
   const { policy, run } = options;
   const wait = options.wait ?? 'in-process';
   if (wait === 'suspend' && !run) throw new ConfigurationError('a supervisor that suspends needs a durable run to keep the question: give it run');
   if (run && options.audit && run.audit !== options.audit) throw new ConfigurationError("a durable run audits to its own log: give the audit log to DurableRun.open, not to createSupervisor");
   const name = options.name ?? 'agent';
   const runId = run?.runId ?? options.runId ?? randomUUID();
-  const rejectionMessage = options.rejectionMessage ?? defaultRejectionMessage;
   const humanAvailable = Boolean(options.channel ?? options.channels) || wait === 'suspend';
   const decideOptions = { ...(options.facts ? { facts: options.facts } : {}), humanAvailable };
   const counters = new LoopCounters();
@@ -160,6 +162,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   };
 
   const answered = async (turn: Turn, decision: Escalation, answer: ApprovalAnswer, sender: string, check: CheckOptions, redecide: (turn: Turn) => Promise<Decision>): Promise<Verdict> => {
+    const rejectionMessage = options.rejectionMessage ?? (turn.tool ? defaultRejectionMessage : defaultMessageRejectionMessage);
     const context: AnswerContext = { onReject: rejectMode(decision.rule), rejectionMessage, ...(turn.tool ? { tool: turn.tool.name } : {}) };
     const outcome = verdictOfAnswer(decision, answer, context);
     if (outcome.kind !== 'edited') return outcome;

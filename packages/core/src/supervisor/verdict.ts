@@ -53,3 +53,11 @@ export type Verdict =
   | { kind: 'reject'; decision: Decision; message: string; toModel: string; answer: ApprovalAnswer }
   | { kind: 'stop'; decision: Decision; reason: string; answer?: ApprovalAnswer }
   | { kind: 'suspended'; decision: Decision; pending: PendingQuestion };
+
+/**
+ * A verdict of a supervisor that waits in process: never `suspended`.
+ *
+ * @example
+ * const verdict: SettledVerdict = await createSupervisor({ policy, channel }).check(turn);
+ */
+export type SettledVerdict = Exclude<Verdict, { kind: 'suspended' }>;
