@@ -2,6 +2,9 @@
 export { auditGenesisHash, auditLine, auditRecordHash, chainAuditRecord } from './audit/chain.js';
 export type { AuditAnswer, AuditAnswerRecord, AuditDecisionRecord, AuditEntry, AuditPolicy, AuditRecord } from './audit/record.js';
 export { auditProblemCodes, verifyAuditLog } from './audit/verify.js';
+export { auditAnchor, auditAnchorLine, auditRecordMac, parseAuditKey, readAuditAnchor } from './audit/anchor.js';
+export type { AuditAnchor } from './audit/anchor.js';
+export { AuditFileError, auditAnchorFile, auditKeyFile, auditKeyFileVariable, readAuditKeyFile, verifyAuditLogFile } from './audit/files.js';
 export type { AuditProblem, AuditProblemCode, AuditVerification, VerifyAuditOptions } from './audit/verify.js';
 export { compilePolicy, compileToDocument, loadPolicy, loadPolicyFile, presetPolicy } from './compile/compile.js';
 export type { LoadOptions } from './compile/compile.js';

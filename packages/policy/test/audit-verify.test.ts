@@ -1,7 +1,19 @@
 // The audit chain: a log written with chainAuditRecord verifies; each kind of tampering is
 // detected on the line where it happened, with what is wrong.
 import { describe, expect, it } from 'vitest';
-import { auditGenesisHash, auditLine, auditRecordHash, chainAuditRecord, verifyAuditLog, type AuditEntry, type AuditRecord } from '../src/index.js';
+import { randomBytes } from 'node:crypto';
+import {
+  auditAnchor,
+  auditAnchorLine,
+  auditGenesisHash,
+  auditLine,
+  auditRecordHash,
+  auditRecordMac,
+  chainAuditRecord,
+  verifyAuditLog,
+  type AuditEntry,
+  type AuditRecord,
+} from '../src/index.js';
 
 const policy = { name: 'payments', hash: `sha256:${'a'.repeat(64)}` };
 
@@ -16,9 +28,9 @@ function entries(): AuditEntry[] {
   ];
 }
 
-function chain(list: AuditEntry[]): AuditRecord[] {
+function chain(list: AuditEntry[], key?: Uint8Array): AuditRecord[] {
   const records: AuditRecord[] = [];
-  for (const entry of list) records.push(chainAuditRecord(entry, records.at(-1)));
+  for (const entry of list) records.push(chainAuditRecord(entry, records.at(-1), key));
   return records;
 }
 
@@ -44,8 +56,8 @@ describe('the audit chain', () => {
 
   it('verifies a whole log, and an empty one', () => {
     const records = chain(entries());
-    expect(verifyAuditLog(text(records))).toEqual({ ok: true, records: 5, lastHash: records[4]!.hash });
-    expect(verifyAuditLog('')).toEqual({ ok: true, records: 0, lastHash: auditGenesisHash });
+    expect(verifyAuditLog(text(records))).toEqual({ ok: true, records: 5, lastHash: records[4]!.hash, anchored: null });
+    expect(verifyAuditLog('')).toEqual({ ok: true, records: 0, lastHash: auditGenesisHash, anchored: null });
   });
 });
 
@@ -134,5 +146,104 @@ describe('tampering', () => {
     const wrong = lines(records);
     wrong[0] = wrong[0]!.replace('"action":"continue"', '"action":"maybe"');
     expect(problem(`${wrong.join('\n')}\n`)).toMatchObject({ line: 1, code: 'INVALID_RECORD', message: 'not an audit record: "action" must be continue, escalate or stop' });
+  });
+});
+
+describe('a keyed log: records signed with the key, the end anchored', () => {
+  const key = randomBytes(32);
+  const records = chain(entries(), key);
+  const anchorAt = (list: AuditRecord[]) => auditAnchorLine(auditAnchor(key, list.length, list.at(-1)?.hash ?? auditGenesisHash));
+  const anchor = anchorAt(records);
+  const verify = (log: string, options: { anchor?: string | null; key?: Uint8Array; expectHash?: string } = {}) => verifyAuditLog(log, { key, anchor, ...options });
+  const problem = (log: string, options = {}) => {
+    const verdict = verify(log, options);
+    expect(verdict.ok).toBe(false);
+    return verdict.ok ? undefined : verdict.problem;
+  };
+
+  it('signs each record with an HMAC of its hash, and verifies with the key and the anchor', () => {
+    for (const record of records) expect(record.mac).toBe(auditRecordMac(key, record.hash));
+    expect(auditRecordHash(records[0]!)).toBe(records[0]!.hash);
+    expect(verify(text(records))).toEqual({ ok: true, records: 5, lastHash: records[4]!.hash, anchored: 5 });
+    expect(verify('', { anchor: anchorAt([]) })).toEqual({ ok: true, records: 0, lastHash: auditGenesisHash, anchored: 0 });
+  });
+
+  it('(a) an edited record', () => {
+    const edited = lines(records);
+    edited[2] = edited[2]!.replace('"by":"ana"', '"by":"bob"');
+    expect(problem(`${edited.join('\n')}\n`)).toMatchObject({ line: 3, code: 'HASH_MISMATCH' });
+  });
+
+  it('(a) an edited record rehashed: its mac no longer matches', () => {
+    const forged = { ...records[2]!, by: 'bob' } as AuditRecord;
+    forged.hash = auditRecordHash(forged);
+    expect(problem(text([...records.slice(0, 2), forged, ...records.slice(3)]))).toMatchObject({ line: 3, code: 'MAC_MISMATCH' });
+  });
+
+  it('(b) a deleted record', () => {
+    expect(problem(text(records.filter((_, i) => i !== 2)))).toMatchObject({ line: 3, code: 'OUT_OF_SEQUENCE' });
+  });
+
+  it('(c) the last N records removed, for every N', () => {
+    for (let kept = 0; kept < records.length; kept++)
+      expect(problem(text(records.slice(0, kept)))).toMatchObject({ line: kept + 1, code: 'MISSING_RECORDS', message: expect.stringContaining(`the anchor vouches for 5 records`) });
+  });
+
+  it('(d) the whole log rewritten as a plain SHA-256 chain from the genesis hash', () => {
+    const rewritten = chain(entries().map((entry) => ({ ...entry, reason: 'nothing to see' })));
+    expect(verifyAuditLog(text(rewritten)).ok).toBe(true);
+    expect(problem(text(rewritten))).toMatchObject({ line: 5, code: 'ANCHOR_MISMATCH', message: expect.stringContaining('the log was rewritten') });
+    // Longer and shorter rewrites too.
+    const longer = chain([...entries(), ...entries()].map((entry) => ({ ...entry, reason: 'nothing to see' })));
+    expect(problem(text(longer))).toMatchObject({ line: 5, code: 'ANCHOR_MISMATCH' });
+    expect(problem(text(rewritten.slice(0, 2)))).toMatchObject({ line: 3, code: 'MISSING_RECORDS' });
+  });
+
+  it('(d) the whole log rewritten and signed with another key', () => {
+    expect(problem(text(chain(entries(), randomBytes(32))))).toMatchObject({ line: 1, code: 'MAC_MISMATCH' });
+  });
+
+  it('(e) two records swapped', () => {
+    const swapped = [records[0]!, records[2]!, records[1]!, records[3]!, records[4]!];
+    expect(problem(text(swapped))).toMatchObject({ line: 2, code: 'OUT_OF_SEQUENCE' });
+  });
+
+  it('records appended without the key', () => {
+    const appended = chainAuditRecord(entries()[0]!, records[4]);
+    expect(problem(text([...records, appended]))).toMatchObject({ line: 6, code: 'MAC_MISMATCH', message: expect.stringContaining('has no mac') });
+    // To an old log's anchored records: the records after the anchor are neither anchored nor signed.
+    const old = chain(entries());
+    const more = [...old, chainAuditRecord(entries()[0]!, old[4]), chainAuditRecord(entries()[1]!, chainAuditRecord(entries()[0]!, old[4]))];
+    expect(problem(text(more), { anchor: anchorAt(old) })).toMatchObject({ line: 6, code: 'ANCHOR_MISMATCH', message: expect.stringContaining('neither anchored nor signed') });
+  });
+
+  it('a crash between appending a record and anchoring it: the anchor one record behind verifies, two do not', () => {
+    expect(verify(text(records), { anchor: anchorAt(records.slice(0, 4)) })).toEqual({ ok: true, records: 5, lastHash: records[4]!.hash, anchored: 4 });
+    expect(problem(text(records), { anchor: anchorAt(records.slice(0, 3)) })).toMatchObject({ line: 5, code: 'ANCHOR_MISMATCH', message: expect.stringContaining('records 5 to 5 are not anchored') });
+  });
+
+  it('a forged, edited or missing anchor, and a missing key', () => {
+    const forged = auditAnchorLine(auditAnchor(randomBytes(32), 3, records[2]!.hash));
+    expect(problem(text(records.slice(0, 3)), { anchor: forged })).toMatchObject({ line: 4, code: 'ANCHOR_INVALID', message: expect.stringContaining('not written with this key') });
+    expect(problem(text(records), { anchor: anchor.replace('\n', ' \n') })).toMatchObject({ code: 'ANCHOR_INVALID', message: expect.stringContaining('edited') });
+    expect(problem(text(records), { anchor: '{"seq":5' })).toMatchObject({ code: 'ANCHOR_INVALID' });
+    expect(problem(text(records), { anchor: null })).toMatchObject({ line: 6, code: 'ANCHOR_MISSING' });
+    expect(problem(text(chain(entries())), { anchor: null })).toMatchObject({ line: 6, code: 'ANCHOR_MISSING' });
+    expect(verifyAuditLog(text(records))).toMatchObject({ ok: false, problem: { line: 1, code: 'KEY_MISSING' } });
+    expect(verifyAuditLog(text(chain(entries())), { anchor })).toMatchObject({ ok: false, problem: { line: 6, code: 'KEY_MISSING' } });
+  });
+
+  it('an old log adopted by a keyed writer: the old records are anchored, the new ones signed', () => {
+    const old = chain(entries().slice(0, 3));
+    const adopted = [...old];
+    for (const entry of entries().slice(3)) adopted.push(chainAuditRecord(entry, adopted.at(-1), key));
+    expect(verify(text(adopted), { anchor: anchorAt(adopted) })).toMatchObject({ ok: true, records: 5, anchored: 5 });
+    expect(verify(text(old), { anchor: anchorAt(old) })).toMatchObject({ ok: true, records: 3, anchored: 3 });
+    expect(problem(text(old.slice(0, 2)), { anchor: anchorAt(old) })).toMatchObject({ code: 'MISSING_RECORDS' });
+  });
+
+  it('--expect still works alongside the anchor', () => {
+    expect(verify(text(records), { expectHash: records[3]!.hash }).ok).toBe(true);
+    expect(problem(text(records), { expectHash: `sha256:${'e'.repeat(64)}` })).toMatchObject({ code: 'MISSING_RECORDS' });
   });
 });

@@ -1,8 +1,50 @@
-// The audit log writer: hash-chained records (the format of @handrail/policy), appended and
-// fsync'ed before the run goes on. One writer per file at a time, held by a lock file.
-import { chainAuditRecord, type AuditEntry, type AuditRecord } from '@handrail/policy';
+// The audit log writer: hash-chained records signed with the log's key (the format of
+// @handrail/policy), appended and fsync'ed before the run goes on, each followed by a new anchor.
+// One writer per file at a time, held by a lock file.
+import { readFile } from 'node:fs/promises';
+import {
+  auditAnchorFile,
+  auditKeyFile,
+  chainAuditRecord,
+  HandrailError,
+  readAuditKeyFile,
+  verifyAuditLog,
+  type AuditEntry,
+  type AuditProblem,
+  type AuditRecord,
+} from '@handrail/policy';
 import { acquireFileLock } from '../durable/file-lock.js';
-import { JsonLinesFile } from '../durable/json-lines-file.js';
+import { JsonLinesFile, WriteFailedError } from '../durable/json-lines-file.js';
+import { createAuditKey, writeAuditAnchor } from './audit-files.js';
+
+/**
+ * An audit log that does not verify, so it is not appended to: appending would anchor records
+ * cut off or rewritten by someone else. `problem` is what `handrail audit verify` reports.
+ *
+ * @example
+ * try { await AuditLog.open('audit.jsonl'); }
+ * catch (error) { if (error instanceof AuditLogError) console.error(error.problem.code, error.problem.line); }
+ */
+export class AuditLogError extends HandrailError {
+  declare readonly code: 'AUDIT_LOG_INVALID';
+
+  constructor(
+    readonly path: string,
+    readonly problem: AuditProblem,
+  ) {
+    super('AUDIT_LOG_INVALID', `${path}:${problem.line}: ${problem.code}: ${problem.message}; the log is not appended to until this is resolved`);
+  }
+}
+
+/**
+ * Where a log's key is: see `auditKeyFile` (default `<log>.key`, or `HANDRAIL_AUDIT_KEY_FILE`).
+ *
+ * @example
+ * const audit = await AuditLog.open('.handrail/audit.jsonl', { keyFile: '/run/secrets/audit.key' });
+ */
+export interface AuditLogOptions {
+  keyFile?: string;
+}
 
 /**
  * An audit log open for appending.
@@ -18,13 +60,18 @@ export class AuditLog {
   readonly #file: JsonLinesFile<AuditRecord>;
   readonly #release: () => Promise<void>;
   readonly #ids: Set<string>;
+  readonly #key: Uint8Array;
   #last: AuditRecord | undefined;
   #broken: Error | undefined;
+  // Each append writes its line, then its anchor, before the next line: the anchor is never more
+  // than one record behind the log.
+  #queue: Promise<void> = Promise.resolve();
 
-  private constructor(path: string, file: JsonLinesFile<AuditRecord>, release: () => Promise<void>, records: AuditRecord[]) {
+  private constructor(path: string, file: JsonLinesFile<AuditRecord>, release: () => Promise<void>, records: AuditRecord[], key: Uint8Array) {
     this.path = path;
     this.#file = file;
     this.#release = release;
+    this.#key = key;
     this.#last = records.at(-1);
     this.#ids = new Set(records.flatMap((record) => (record.id !== undefined ? [record.id] : [])));
   }
@@ -33,16 +80,48 @@ export class AuditLog {
    * Opens (or creates) the log at `path` and takes its lock (`path.lock`) until `close`. A torn
    * last line, left by a crash in the middle of an append that was never acknowledged, is cut
    * off; new records chain on from the last whole record.
+   *
+   * The log is verified with its key and anchor first (see `verifyAuditLog`); one that does not
+   * verify throws AuditLogError. A log without a key gets one (`<log>.key`, mode 0600, unless
+   * `keyFile` or `HANDRAIL_AUDIT_KEY_FILE` names another file); a log written before anchors is
+   * adopted: anchored as it is, its records from then on signed.
    */
-  static async open(path: string): Promise<AuditLog> {
+  static async open(path: string, options: AuditLogOptions = {}): Promise<AuditLog> {
     const release = await acquireFileLock(`${path}.lock`, `audit log ${path}`);
+    let file: JsonLinesFile<AuditRecord> | undefined;
     try {
-      const { file, values } = await JsonLinesFile.open<AuditRecord>(path);
-      return new AuditLog(path, file, release, values);
+      const opened = await JsonLinesFile.open<AuditRecord>(path);
+      file = opened.file;
+      const key = await AuditLog.#verifyAndAnchor(path, opened.values, options);
+      return new AuditLog(path, file, release, opened.values, key);
     } catch (error) {
+      await file?.close();
       await release();
       throw error;
     }
+  }
+
+  /** Verifies the log as opened and brings its anchor up to its last record; resolves with the key. */
+  static async #verifyAndAnchor(path: string, records: AuditRecord[], options: AuditLogOptions): Promise<Uint8Array> {
+    const keyPath = auditKeyFile(path, options.keyFile);
+    const anchorPath = auditAnchorFile(path);
+    let key = await readAuditKeyFile(keyPath);
+    const anchor = await readFile(anchorPath, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return null;
+      throw error;
+    });
+    // A log with no anchor and no signed record was written before anchors (or the writer
+    // stopped between making its key and anchoring it): its chain is checked, then it is anchored.
+    const adopting = anchor === null && records.every((record) => record.mac === undefined);
+    const text = await readFile(path, 'utf8');
+    const verdict = verifyAuditLog(text, adopting ? {} : { ...(key ? { key } : {}), anchor });
+    if (!verdict.ok) {
+      const problem = verdict.problem.code === 'KEY_MISSING' ? { ...verdict.problem, message: `${verdict.problem.message} (looked for it in ${keyPath})` } : verdict.problem;
+      throw new AuditLogError(path, problem);
+    }
+    key ??= await createAuditKey(keyPath);
+    if (verdict.anchored !== verdict.records) await writeAuditAnchor(anchorPath, key, verdict.records, verdict.lastHash);
+    return key;
   }
 
   /** The number of records. */
@@ -61,10 +140,11 @@ export class AuditLog {
   }
 
   /**
-   * Chains the entry after the last record and appends it; resolves with the record once it is
-   * on disk (fsync'ed). An entry whose `id` is already in the log is not written again: the
-   * promise resolves with undefined. When a write fails (a full disk), this append and every
-   * later one reject with the same WriteFailedError; the file keeps its whole records.
+   * Chains the entry after the last record, signs it and appends it, then anchors the log at it;
+   * resolves with the record once both are on disk (fsync'ed). An entry whose `id` is already in
+   * the log is not written again: the promise resolves with undefined. When a write fails (a full
+   * disk), this append and every later one reject with the same WriteFailedError; the file keeps
+   * its whole records, and the anchor is at most one record behind them.
    */
   async append(entry: AuditEntry): Promise<AuditRecord | undefined> {
     // The chain in memory ran ahead of the file: nothing may follow a record that is not there.
@@ -74,13 +154,27 @@ export class AuditLog {
       this.#ids.add(entry.id);
     }
     // Chained now, written in call order: the file's order is the chain's.
-    const record = chainAuditRecord(entry, this.#last);
+    const record = chainAuditRecord(entry, this.#last, this.#key);
     this.#last = record;
-    try {
+    const written = this.#queue.then(async () => {
+      // Nothing chained after a record that failed to be written is written.
+      if (this.#broken) throw this.#broken;
       await this.#file.append(record);
+      const anchorPath = auditAnchorFile(this.path);
+      try {
+        await writeAuditAnchor(anchorPath, this.#key, record.seq, record.hash);
+      } catch (error) {
+        // The old anchor is still whole (it is replaced by a rename), one record behind the log.
+        throw new WriteFailedError(anchorPath, error, true);
+      }
+    });
+    this.#queue = written.catch(() => undefined);
+    try {
+      await written;
     } catch (error) {
-      // WriteFailedError: the file was cut back to its last whole record, which still verifies.
-      this.#broken = error as Error;
+      // WriteFailedError: the file was cut back to its last whole record, which still verifies
+      // (or the anchor could not follow the record just written, which verifies as one behind).
+      this.#broken ??= error as Error;
       throw error;
     }
     return record;
@@ -89,6 +183,7 @@ export class AuditLog {
   /** Waits for pending appends, closes the file and releases the lock. */
   async close(): Promise<void> {
     try {
+      await this.#queue;
       await this.#file.close();
     } finally {
       await this.#release();

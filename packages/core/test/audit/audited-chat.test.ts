@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { compilePolicy, replayFile, verifyAuditLog, type AuditRecord } from '@handrail/policy';
+import { compilePolicy, replayFile, verifyAuditLogFile, type AuditRecord } from '@handrail/policy';
 import { AssistantAgent, AuditLog, ScriptedChannel, UserProxyAgent } from '../../src/index.js';
 import { ScriptedIO, ScriptedModel } from '../../src/testing/index.js';
 
@@ -45,7 +45,7 @@ it('audits the decisions of both agents and the answers typed at the io', async 
     'user answer reply "exit" via io by null',
   ]);
   expect(new Set(written.map((record) => record.runId)).size).toBe(1);
-  expect(verifyAuditLog(readFileSync(path, 'utf8'))).toMatchObject({ ok: true, records: 6 });
+  expect(await verifyAuditLogFile(path)).toMatchObject({ ok: true, records: 6 });
 });
 
 it('audits who answered through an approval channel', async () => {
@@ -63,7 +63,7 @@ it('audits who answered through an approval channel', async () => {
   expect(result.ended).toMatchObject({ cause: 'stop', rule: 'done' });
   expect(refunded).toBe(1);
   expect(records(path).filter((record) => record.agent === 'user').map(describeRecord)).toEqual(['user escalate large', 'user answer approve via web by ana', 'user stop done']);
-  expect(verifyAuditLog(readFileSync(path, 'utf8')).ok).toBe(true);
+  expect((await verifyAuditLogFile(path)).ok).toBe(true);
 });
 
 it('records each decided turn, so `handrail replay` can run another policy over the log', async () => {

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { verifyAuditLog, type AuditRecord } from '@handrail/policy';
+import { verifyAuditLogFile, type AuditRecord } from '@handrail/policy';
 import { FileRunStore, startApprovalServer, type ApprovalRequest, type ApprovalServer } from '../../src/index.js';
 import { startRefundChat } from './fixtures/refund-child.js';
 
@@ -110,7 +110,7 @@ it('an approval server in another process lists a durable run’s question and a
 
   // The audit log of the child names who answered, and where.
   const auditText = readFileSync(path('audit.jsonl'), 'utf8');
-  expect(verifyAuditLog(auditText)).toMatchObject({ ok: true });
+  expect(await verifyAuditLogFile(path('audit.jsonl'))).toMatchObject({ ok: true });
   const answers = auditText
     .split('\n')
     .filter(Boolean)

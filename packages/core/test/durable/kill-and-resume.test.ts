@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { verifyAuditLog, type AuditRecord } from '@handrail/policy';
+import { verifyAuditLogFile, type AuditRecord } from '@handrail/policy';
 import { answerApproval, FileRunStore } from '../../src/index.js';
 import { startRefundChat, type RefundChild } from './fixtures/refund-child.js';
 
@@ -84,7 +84,7 @@ it('a run killed while it waits for an approval resumes in a new process, and it
 
   // 5. The audit log verifies and holds each decision and the answer once.
   const auditText = readFileSync(path('audit.jsonl'), 'utf8');
-  expect(verifyAuditLog(auditText)).toMatchObject({ ok: true });
+  expect(await verifyAuditLogFile(path('audit.jsonl'))).toMatchObject({ ok: true });
   const records = auditText.split('\n').filter(Boolean).map((line) => JSON.parse(line) as AuditRecord);
   const userRecords = records.filter((record) => record.agent === 'user').map((record) => (record.type === 'decision' ? `${record.action} ${record.rule}` : `${record.answer.kind} by ${record.by} via ${record.channel}`));
   expect(userRecords).toEqual(['escalate large', 'approve by ana via web', 'stop done']);
@@ -92,7 +92,7 @@ it('a run killed while it waits for an approval resumes in a new process, and it
   expect(records.every((record) => record.runId === 'refund-42' && record.policy.name === (record.agent === 'user' ? 'refunds' : record.policy.name))).toBe(true);
   const cli = await handrail('audit', 'verify', path('audit.jsonl'));
   expect(cli.code).toBe(0);
-  expect(cli.stdout).toBe(`ok ${path('audit.jsonl')} (${records.length} records, last hash ${records.at(-1)!.hash})\n`);
+  expect(cli.stdout).toBe(`ok ${path('audit.jsonl')} (${records.length} records, last hash ${records.at(-1)!.hash}, anchored)\n`);
 
   // 6. A third process on the finished run replays it whole: nothing runs again.
   const third = start();

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { compilePolicy, verifyAuditLog } from '@handrail/policy';
+import { compilePolicy, verifyAuditLogFile } from '@handrail/policy';
 import { answerApproval, AuditLog, DurableRun, FileRunStore } from '../../src/index.js';
 
 let dir: string;
@@ -56,5 +56,5 @@ it('a decision and an answer are in the audit log, and the answer in the journal
   expect(lastLineSeenByAnotherProcess(join(dir, 'runs', 'run-2.jsonl'))).toMatchObject({ type: 'approval-answered', approvalId: pending.id });
   await run.finish();
   await audit.close();
-  expect(verifyAuditLog(readFileSync(auditPath, 'utf8'))).toMatchObject({ ok: true, records: 2 });
+  expect(await verifyAuditLogFile(auditPath)).toMatchObject({ ok: true, records: 2, anchored: 2 });
 });

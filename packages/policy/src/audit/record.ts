@@ -51,8 +51,10 @@ interface AuditRecordBase {
   sender?: string;
   /** The hash of the record before (`auditGenesisHash` for the first). */
   prev: string;
-  /** sha256 of this record's canonical JSON without `hash`; see `auditRecordHash`. */
+  /** sha256 of this record's canonical JSON without `hash` and `mac`; see `auditRecordHash`. */
   hash: string;
+  /** HMAC-SHA256 of `hash` with the log's key (see `auditRecordMac`); absent in logs written without a key. */
+  mac?: string;
 }
 
 /**
@@ -101,11 +103,11 @@ export interface AuditAnswerRecord extends AuditRecordBase {
  */
 export type AuditRecord = AuditDecisionRecord | AuditAnswerRecord;
 
-type Chained = 'seq' | 'prev' | 'hash';
+type Chained = 'seq' | 'prev' | 'hash' | 'mac';
 
 /**
- * A record before it is chained: what a writer supplies; `chainAuditRecord` adds `seq`, `prev`
- * and `hash`.
+ * A record before it is chained: what a writer supplies; `chainAuditRecord` adds `seq`, `prev`,
+ * `hash` and (with a key) `mac`.
  *
  * @example
  * const entry: AuditEntry = { type: 'answer', time: new Date().toISOString(), runId: 'run-42', policy, rule: 'large',

@@ -1,46 +1,44 @@
 // `handrail audit verify FILE…`: is each audit log whole? Names the first bad record of each.
-import { readFile } from 'node:fs/promises';
-import { verifyAuditLog } from '../../audit/verify.js';
+import { AuditFileError, verifyAuditLogFile } from '../../audit/files.js';
+import type { AuditVerification } from '../../audit/verify.js';
 import { CliError, UsageError, exitCodes, parseCommandLine, type Command } from '../command.js';
 
 const hashPattern = /^sha256:[0-9a-f]{64}$/;
 
-const unreadable: Record<string, string> = {
-  ENOENT: 'no such file or directory',
-  EISDIR: 'it is a directory',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-};
-
-async function readLog(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code;
-    throw new CliError(`cannot read ${file}: ${(typeof code === 'string' && unreadable[code]) || (error as Error).message}`);
-  }
-}
-
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** The "ok" line: what was checked, and, for a log without an anchor, what could not be. */
+function okLine(file: string, verdict: Extract<AuditVerification, { ok: true }>): string {
+  const counted = `${plural(verdict.records, 'record')}, last hash ${verdict.lastHash}`;
+  if (verdict.anchored === null)
+    return `ok ${file} (${counted}); not anchored: a log written without a key, so only its chain was checked (records cut off at the end, or the whole log rewritten, would not show; opening it with AuditLog anchors it)\n`;
+  if (verdict.anchored < verdict.records)
+    return `ok ${file} (${counted}, anchored up to record ${verdict.anchored}; record ${verdict.records} is signed and was written just before the writer stopped, and reopening the log anchors it)\n`;
+  return `ok ${file} (${counted}, anchored)\n`;
 }
 
 /** `handrail audit verify`: exit 0 when every log verifies, else the first bad record of each and exit 1. */
 export const audit: Command = {
   name: 'audit',
   summary: 'verify hash-chained audit logs; name the first bad record',
-  usage: `handrail audit verify FILE… [--expect HASH]
+  usage: `handrail audit verify FILE… [--expect HASH] [--key KEYFILE]
 
   Checks that each audit log (JSON lines) is whole: every record well formed, numbered in order,
-  linked to the record before it and hashing to its own hash. Prints "ok FILE (N records, last
-  hash …)" for each good log; prints "FILE:LINE: error CODE: what is wrong" for the first bad
-  record of a log and exits 1.
+  linked to the record before it, hashing to its own hash and signed with the log's key; and the
+  log ending where its anchor (FILE.anchor) says. Prints "ok FILE (N records, last hash …)" for
+  each good log; prints "FILE:LINE: error CODE: what is wrong" for the first bad record of a log
+  and exits 1.
 
+  --key KEYFILE  the logs' key file (default: $HANDRAIL_AUDIT_KEY_FILE, else FILE.key beside
+                 each log, where the writer creates it)
   --expect HASH  the log must hold a record with this hash (the last hash of an earlier
-                 verification, kept elsewhere), so records cut off at the end are detected`,
+                 verification, kept elsewhere), so records cut off at the end are detected even
+                 together with an older anchor put back`,
 
   async run(args, io) {
-    const { positionals, values } = parseCommandLine(args, { expect: { type: 'string' } });
+    const { positionals, values } = parseCommandLine(args, { expect: { type: 'string' }, key: { type: 'string' } });
     const [action, ...files] = positionals;
     if (action === undefined) throw new UsageError('audit needs an action: verify');
     if (action !== 'verify') throw new UsageError(`unknown audit action "${action}" (the actions are: verify)`);
@@ -49,18 +47,17 @@ export const audit: Command = {
     if (expectHash !== undefined && !hashPattern.test(expectHash)) throw new CliError(`--expect must be a hash "sha256:<64 hex digits>", not ${JSON.stringify(expectHash)}`, exitCodes.usage);
     let failed = 0;
     for (const file of files) {
-      let text: string;
+      let verdict: AuditVerification;
       try {
-        text = await readLog(file);
+        verdict = await verifyAuditLogFile(file, { ...(expectHash !== undefined ? { expectHash } : {}), ...(values.key !== undefined ? { keyFile: values.key } : {}) });
       } catch (error) {
         // An unreadable log does not stop the others.
-        if (!(error instanceof CliError)) throw error;
+        if (!AuditFileError.isInstance(error)) throw error;
         failed++;
         io.stderr(`handrail: ${error.message}\n`);
         continue;
       }
-      const verdict = verifyAuditLog(text, expectHash !== undefined ? { expectHash } : {});
-      if (verdict.ok) io.stdout(`ok ${file} (${plural(verdict.records, 'record')}, last hash ${verdict.lastHash})\n`);
+      if (verdict.ok) io.stdout(okLine(file, verdict));
       else {
         failed++;
         const { line, code, message } = verdict.problem;
