@@ -13,6 +13,7 @@ import {
   verifyAuditLog,
   type AuditEntry,
   type AuditRecord,
+  type VerifyAuditOptions,
 } from '../src/index.js';
 
 const policy = { name: 'payments', hash: `sha256:${'a'.repeat(64)}` };
@@ -154,7 +155,7 @@ describe('a keyed log: records signed with the key, the end anchored', () => {
   const records = chain(entries(), key);
   const anchorAt = (list: AuditRecord[]) => auditAnchorLine(auditAnchor(key, list.length, list.at(-1)?.hash ?? auditGenesisHash));
   const anchor = anchorAt(records);
-  const verify = (log: string, options: { anchor?: string | null; key?: Uint8Array; expectHash?: string } = {}) => verifyAuditLog(log, { key, anchor, ...options });
+  const verify = (log: string, options: VerifyAuditOptions = {}) => verifyAuditLog(log, { key, anchor, ...options });
   const problem = (log: string, options = {}) => {
     const verdict = verify(log, options);
     expect(verdict.ok).toBe(false);
@@ -240,6 +241,14 @@ describe('a keyed log: records signed with the key, the end anchored', () => {
     expect(verify(text(adopted), { anchor: anchorAt(adopted) })).toMatchObject({ ok: true, records: 5, anchored: 5 });
     expect(verify(text(old), { anchor: anchorAt(old) })).toMatchObject({ ok: true, records: 3, anchored: 3 });
     expect(problem(text(old.slice(0, 2)), { anchor: anchorAt(old) })).toMatchObject({ code: 'MISSING_RECORDS' });
+  });
+
+  it('verifies the end of a log after a record checked before', () => {
+    const tail = text(records.slice(3));
+    expect(verify(tail, { after: { seq: 3, hash: records[2]!.hash } })).toEqual({ ok: true, records: 5, lastHash: records[4]!.hash, anchored: 5 });
+    expect(verify(tail, { anchor: anchorAt(records.slice(0, 4)), after: { seq: 3, hash: records[2]!.hash } })).toMatchObject({ ok: true, anchored: 4 });
+    expect(problem(tail, { after: { seq: 3, hash: records[1]!.hash } })).toMatchObject({ line: 4, code: 'CHAIN_BROKEN' });
+    expect(problem(text(records.slice(3, 4)), { after: { seq: 3, hash: records[2]!.hash } })).toMatchObject({ line: 5, code: 'MISSING_RECORDS' });
   });
 
   it('--expect still works alongside the anchor', () => {

@@ -5,8 +5,10 @@ import { readFile } from 'node:fs/promises';
 import {
   auditAnchorFile,
   auditKeyFile,
+  auditLine,
   chainAuditRecord,
   HandrailError,
+  readAuditAnchor,
   readAuditKeyFile,
   verifyAuditLog,
   type AuditEntry,
@@ -113,8 +115,15 @@ export class AuditLog {
     // A log with no anchor and no signed record was written before anchors (or the writer
     // stopped between making its key and anchoring it): its chain is checked, then it is anchored.
     const adopting = anchor === null && records.every((record) => record.mac === undefined);
-    const text = await readFile(path, 'utf8');
-    const verdict = verifyAuditLog(text, adopting ? {} : { ...(key ? { key } : {}), anchor });
+    // Otherwise what matters here is the end: the anchored record and the one after it. Appending
+    // to a log cut off or rewritten would anchor it; damage before the end shows to `verify` all
+    // the same, and checking only the end keeps opening a long log quick.
+    const read = key && anchor !== null ? readAuditAnchor(anchor, key) : undefined;
+    const anchoredSeq = read && 'anchor' in read && read.anchor.seq <= records.length ? read.anchor.seq : 0;
+    const skip = adopting ? 0 : Math.max(anchoredSeq - 1, 0);
+    const text = records.slice(skip).map(auditLine).join('');
+    const after = skip > 0 ? { after: { seq: skip, hash: (records[skip - 1] as AuditRecord | null)?.hash ?? '' } } : {};
+    const verdict = verifyAuditLog(text, adopting ? {} : { ...(key ? { key } : {}), anchor, ...after });
     if (!verdict.ok) {
       const problem = verdict.problem.code === 'KEY_MISSING' ? { ...verdict.problem, message: `${verdict.problem.message} (looked for it in ${keyPath})` } : verdict.problem;
       throw new AuditLogError(path, problem);

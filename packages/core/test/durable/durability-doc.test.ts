@@ -31,8 +31,8 @@ describe('docs/durability.md', () => {
     const shapes = lines.map((line) => Object.keys(JSON.parse(line.replaceAll('[…]', '[]')) as object));
     expect(shapes).toEqual([
       ['seq', 'at', 'type', 'key', 'result'],
-      ['seq', 'time', 'type', 'id', 'runId', 'policy', 'rule', 'reason', 'action', 'channel', 'agent', 'sender', 'prev', 'hash'],
-      ['seq', 'time', 'type', 'id', 'runId', 'policy', 'rule', 'reason', 'agent', 'sender', 'approvalId', 'channel', 'by', 'answer', 'prev', 'hash'],
+      ['seq', 'time', 'type', 'id', 'runId', 'policy', 'rule', 'reason', 'action', 'channel', 'agent', 'sender', 'prev', 'hash', 'mac'],
+      ['seq', 'time', 'type', 'id', 'runId', 'policy', 'rule', 'reason', 'agent', 'sender', 'approvalId', 'channel', 'by', 'answer', 'prev', 'hash', 'mac'],
     ]);
   });
 });

@@ -90,6 +90,11 @@ export interface VerifyAuditOptions {
   key?: Uint8Array;
   /** The text of the log's anchor file; undefined or null when there is none. */
   anchor?: string | null;
+  /**
+   * The text continues a log whose record number `seq` has hash `hash` (checked before, or
+   * trusted): its first line is record `seq + 1`, and lines are numbered as in the whole log.
+   */
+  after?: { seq: number; hash: string };
 }
 
 const hashPattern = /^sha256:[0-9a-f]{64}$/;
@@ -155,8 +160,9 @@ export function verifyAuditLog(text: string, options: VerifyAuditOptions = {}): 
   // A complete file ends with a newline, leaving one empty piece after the last line.
   const complete = lines.at(-1) === '';
   if (complete) lines.pop();
-  let records = 0;
-  let lastHash = auditGenesisHash;
+  const skipped = options.after?.seq ?? 0;
+  let records = skipped;
+  let lastHash = options.after?.hash ?? auditGenesisHash;
   let expectedSeen = options.expectHash === undefined || options.expectHash === auditGenesisHash;
   // The first record with a mac: every record after it must have one too.
   let keyedFrom: number | undefined;
@@ -168,10 +174,10 @@ export function verifyAuditLog(text: string, options: VerifyAuditOptions = {}): 
   const hasAnchor = options.anchor !== undefined && options.anchor !== null;
   const anchorRead = hasAnchor && key ? readAuditAnchor(options.anchor!, key) : undefined;
   const anchor: AuditAnchor | undefined = anchorRead && 'anchor' in anchorRead ? anchorRead.anchor : undefined;
-  let anchoredHash = anchor?.seq === 0 ? auditGenesisHash : undefined;
+  let anchoredHash = anchor?.seq === skipped ? lastHash : undefined;
 
   for (const [index, source] of lines.entries()) {
-    const line = index + 1;
+    const line = skipped + index + 1;
     const last = index === lines.length - 1;
     if (source.trim() === '') {
       if (last && !complete) return fail(line, 'INCOMPLETE_LINE', 'the file ends in the middle of a line (a torn write, or truncation)');
@@ -207,7 +213,7 @@ export function verifyAuditLog(text: string, options: VerifyAuditOptions = {}): 
     if (anchor && record.seq === anchor.seq + 1) firstUnanchoredSigned = record.mac !== undefined;
     if (record.hash === options.expectHash) expectedSeen = true;
   }
-  const end = lines.length + 1;
+  const end = skipped + lines.length + 1;
 
   let anchored: number | null = null;
   if (hasAnchor) {
