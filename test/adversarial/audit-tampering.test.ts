@@ -2,8 +2,10 @@
 // by someone who can edit the log but not the key: cut off at every byte, a record deleted or two
 // swapped anywhere, rewritten as a plain chain, single bytes changed at random. Every tampered
 // log fails `verifyAuditLog` and the real `handrail audit verify` with no flag; every untouched
-// log (including one whose writer stopped between appending a record and anchoring it) verifies.
-// HANDRAIL_FUZZ_RUNS multiplies the number of random edits.
+// log (including one whose writer stopped between appending a record and anchoring it) verifies,
+// and so does one whose writer was killed at a random point of its appends.
+// HANDRAIL_FUZZ_RUNS multiplies the number of random edits and of kills.
+import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +24,8 @@ import {
   type AuditRecord,
 } from '../../packages/policy/src/index.js';
 import { answerAuditEntry, AuditLog, decisionAuditEntry, type ApprovalRequest } from '../../packages/core/src/index.js';
-import { handrail, timeout } from '../../packages/policy/test/run-handrail.js';
+import { handrail, root, timeout } from '../../packages/policy/test/run-handrail.js';
+import { verifyAuditLogFile } from '../../packages/policy/src/index.js';
 
 const fuzzRuns = (base: number) => Math.max(1, Math.round(base * (Number(process.env.HANDRAIL_FUZZ_RUNS) || 1)));
 
@@ -173,5 +176,38 @@ describe('an audit log written by AuditLog, tampered with', { timeout }, () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(`handrail: ${paths.length} of ${paths.length} audit logs failed verification`);
+  });
+});
+
+describe('an audit log whose writer is killed at a random point of its appends', { timeout }, () => {
+  const writer = new URL('./fixtures/audit-writer.ts', import.meta.url).pathname;
+
+  /** Starts the writer on `path`, kills it (SIGKILL) once it has printed `count` records, resolves when it is gone. */
+  function killAfter(path: string, count: number): Promise<void> {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@handrail/source', writer, path], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let seen = 0;
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      seen += chunk.toString().split('\n').length - 1;
+      if (seen >= count) child.kill('SIGKILL');
+    });
+    return new Promise((resolve, reject) =>
+      child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`the writer exited with ${code}: ${stderr}`)))),
+    );
+  }
+
+  it('always verifies, with the anchor at the last record or one behind it, and reopens', async () => {
+    const path = join(dir, 'killed', 'audit.jsonl');
+    for (let round = 0; round < fuzzRuns(4); round++) {
+      await killAfter(path, 1 + Math.floor(Math.random() * 30));
+      const verdict = await verifyAuditLogFile(path);
+      expect(verdict, `round ${round}`).toMatchObject({ ok: true });
+      if (verdict.ok) expect([verdict.records, verdict.records - 1]).toContain(verdict.anchored);
+    }
+    // The next writer anchors what the last one left.
+    await (await AuditLog.open(path)).close();
+    const final = await verifyAuditLogFile(path);
+    expect(final.ok && final.anchored === final.records, JSON.stringify(final)).toBe(true);
   });
 });

@@ -1,7 +1,8 @@
 // The audit log writer: hash-chained records signed with the log's key (the format of
 // @handrail/policy), appended and fsync'ed before the run goes on, each followed by a new anchor.
 // One writer per file at a time, held by a lock file.
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import {
   auditAnchorFile,
   auditKeyFile,
@@ -83,12 +84,15 @@ export class AuditLog {
    * last line, left by a crash in the middle of an append that was never acknowledged, is cut
    * off; new records chain on from the last whole record.
    *
-   * The log is verified with its key and anchor first (see `verifyAuditLog`); one that does not
-   * verify throws AuditLogError. A log without a key gets one (`<log>.key`, mode 0600, unless
-   * `keyFile` or `HANDRAIL_AUDIT_KEY_FILE` names another file); a log written before anchors is
-   * adopted: anchored as it is, its records from then on signed.
+   * The log's end is checked against its anchor with its key first (see `verifyAuditLog`): a log
+   * cut off, rewritten, or without its anchor or key throws AuditLogError, and nothing is written.
+   * A log without a key gets one (`<log>.key`, mode 0600, unless `keyFile` or
+   * `HANDRAIL_AUDIT_KEY_FILE` names another file); a log written before anchors is adopted: its
+   * chain checked, anchored as it is, its records from then on signed.
    */
   static async open(path: string, options: AuditLogOptions = {}): Promise<AuditLog> {
+    // The lock file sits beside the log, so the log's directory must exist first.
+    await mkdir(dirname(path), { recursive: true });
     const release = await acquireFileLock(`${path}.lock`, `audit log ${path}`);
     let file: JsonLinesFile<AuditRecord> | undefined;
     try {

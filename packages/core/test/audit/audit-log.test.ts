@@ -89,6 +89,12 @@ describe('AuditLog', () => {
     expect(await verify()).toMatchObject({ ok: true, records: 2, anchored: 2 });
   });
 
+  it("creates the log's directory", async () => {
+    const nested = join(dir, 'not', 'yet', 'audit.jsonl');
+    await (await AuditLog.open(nested)).close();
+    expect(await verifyAuditLogFile(nested)).toEqual({ ok: true, records: 0, lastHash: `sha256:${'0'.repeat(64)}`, anchored: 0 });
+  });
+
   it('refuses a second writer while the first holds the log', async () => {
     const audit = await AuditLog.open(path);
     await expect(AuditLog.open(path)).rejects.toMatchObject({ code: 'LOCKED', message: expect.stringContaining(`audit log ${path} is held by pid ${process.pid}`) });
