@@ -10,7 +10,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { verifyAuditLog } from '@handrail/policy';
+import { verifyAuditLogFile } from '@handrail/policy';
 import { answerApproval, DurableRun, FileRunStore } from '../../packages/core/src/index.js';
 import { startRefundChat, type RefundChild } from '../../packages/core/test/durable/fixtures/refund-child.js';
 import { fuzzRuns } from './fuzz-runs.js';
@@ -61,16 +61,16 @@ it(`${children} processes taking one run at once: its refund runs exactly once, 
     const report = racers.map((child, i) => `#${i} exit ${exits[i]!.code ?? exits[i]!.signal}: ${child.stderr().split('\n').find((line) => /^\w*Error\b/.test(line)) ?? 'finished'}`).join('\n');
     expect(lines(join(at, 'tool.log')), `round ${round}: the refund ran ${lines(join(at, 'tool.log')).length} times\n${report}`).toEqual(['refunded 250']);
     let finished = 0;
-    racers.forEach((child, i) => {
+    for (const [i, child] of racers.entries()) {
       if (exits[i]!.code === 0) {
         finished++;
         // A winner, or a process that came after it and replayed the finished run.
-        expect(verifyAuditLog(readFileSync(join(at, `audit-${i}.jsonl`), 'utf8'))).toMatchObject({ ok: true });
+        expect(await verifyAuditLogFile(join(at, `audit-${i}.jsonl`))).toMatchObject({ ok: true });
       } else {
         expect(child.stderr(), `round ${round}, child #${i}`).toMatch(/DurableRunError: run refund-42 is held by pid \d+ on \S+ since /);
         expect(child.stderr()).toContain("code: 'LOCKED'");
       }
-    });
+    }
     expect(finished, report).toBeGreaterThanOrEqual(1);
 
     // The journal is whole and in order, and the run is finished: restoring it runs nothing.
