@@ -24,10 +24,9 @@ import {
   type AuditRecord,
 } from '../../packages/policy/src/index.js';
 import { answerAuditEntry, AuditLog, decisionAuditEntry, type ApprovalRequest } from '../../packages/core/src/index.js';
-import { handrail, root, timeout } from '../../packages/policy/test/run-handrail.js';
+import { handrailBin as handrail, root, timeout } from '../../packages/policy/test/run-handrail.js';
+import { fuzzRuns } from './fuzz-runs.js';
 import { verifyAuditLogFile } from '../../packages/policy/src/index.js';
-
-const fuzzRuns = (base: number) => Math.max(1, Math.round(base * (Number(process.env.HANDRAIL_FUZZ_RUNS) || 1)));
 
 const policy = compilePolicy('policy refunds\nrule large: when tool.args.amount > 100 then escalate "large refund" via finance timeout 10m else stop\n');
 

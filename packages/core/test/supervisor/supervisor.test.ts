@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compilePolicy, sleep, verifyAuditLog, type AuditRecord, type Turn } from '@handrail/policy';
+import { compilePolicy, sleep, verifyAuditLogFile, type AuditRecord, type Turn } from '@handrail/policy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { answerApproval, AuditLog, callbackChannel, createSupervisor, DurableRun, FileRunStore, ScriptedChannel, WebhookChannel, type PendingQuestion } from '../../src/index.js';
 import { startWebhookReceiver } from '../../src/testing/index.js';
@@ -115,7 +115,7 @@ describe('audit and shadow', () => {
     await supervisor.check(refund(40));
     await supervisor.check(refund(250));
     const text = readFileSync(join(dir, 'audit.jsonl'), 'utf8');
-    expect(verifyAuditLog(text)).toMatchObject({ ok: true });
+    expect(await verifyAuditLogFile(join(dir, 'audit.jsonl'))).toMatchObject({ ok: true, anchored: text.split('\n').filter(Boolean).length });
     const records = text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as AuditRecord);
     expect(records.map((record) => (record.type === 'decision' ? `${record.action} ${record.rule}` : `${record.answer.kind} by ${record.by}`))).toEqual(['continue null', 'escalate large', 'edit by ana', 'stop huge']);
     expect(records.every((record) => record.runId === 'run-1')).toBe(true);
