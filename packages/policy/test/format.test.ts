@@ -284,7 +284,7 @@ describe('errors', () => {
 
 describe('docs/testing-policies.md, "Formatting and replay"', () => {
   const section = read('docs/testing-policies.md').split('\n## Formatting and replay\n')[1] ?? '';
-  const blocks = [...section.matchAll(/```policy\n([\s\S]*?)```/g)].map((match) => match[1]!);
+  const blocks = [...section.matchAll(/```policy( unformatted)?\n([\s\S]*?)```/g)].map((match) => match[2]!);
 
   it('formats its example as it shows', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(4);
