@@ -46,12 +46,8 @@ describe.concurrent('handrail fmt', { timeout }, () => {
     const result = await handrailBin('fmt', at('messy.policy'), at('tidy.policy'));
     expect(result).toEqual({ code: 0, stdout: `formatted ${at('messy.policy')}\n`, stderr: '' });
     expect(readFileSync(at('messy.policy'), 'utf8')).toBe(`policy invoices  # the invoice desk
-
 mode terminate
-
-rule review:
-  when content contains "NEEDS_REVIEW"
-  then escalate "agent asked for review"
+rule review: when content contains "NEEDS_REVIEW" then escalate "agent asked for review"
 `);
     expect(compilePolicy(readFileSync(at('messy.policy'), 'utf8')).hash).toBe(compilePolicy(messy).hash);
     expect(statSync(at('messy.policy')).mode & 0o777).toBe(0o640);

@@ -1,10 +1,12 @@
 // The formatter on generated policies: random rules (after the generator of the differential
 // test), laid out at random (spaces, line breaks, redundant parentheses) with comments between
 // random tokens. Formatting twice changes nothing more, the compiled hash stays, every comment
-// stays.
+// stays; a rule is broken over lines only when it must be, and no blank line is added.
+// HANDRAIL_FUZZ_RUNS multiplies the number of generated policies.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compilePolicy, formatPolicy, parsePolicy } from '../src/index.js';
+import { fuzzRuns } from '../../../test/adversarial/fuzz-runs.js';
+import { compilePolicy, defaultLineWidth, formatPolicy, parsePolicy } from '../src/index.js';
 import { createLexer } from '../src/syntax/lexer.js';
 
 const words = ['delete', 'DROP TABLE', 'refund', 'Ünïcode', 'TERMINATE', 'error:', 'say \\"hi\\"', 'a\\u00e9', 'NEEDS_REVIEW'];
@@ -88,6 +90,31 @@ const commentTexts = (source: string) =>
     .comments.map((c) => c.text.trimEnd())
     .sort();
 
+const withoutBlankLines = (text: string) => text.replace(/^[ \t\r\f]*\n/gm, '');
+
+/**
+ * Checks how formatted text lays out its rules: one on one line fits the width; one broken over
+ * lines holds a comment before its last line, or would not fit on one.
+ */
+function expectRulesLaidOut(formatted: string, width: number): void {
+  const lines = formatted.split('\n');
+  const commentAt = new Map(parsePolicy(formatted).comments.map((c) => [c.span.line, c.span.col - 1]));
+  const code = (i: number) => lines[i]!.slice(0, commentAt.get(i + 1) ?? lines[i]!.length).trimEnd();
+  lines.forEach((line, i) => {
+    if (!line.startsWith('rule ')) return;
+    if (!code(i).endsWith(':')) {
+      expect(code(i).length, line).toBeLessThanOrEqual(width);
+      return;
+    }
+    let last = i;
+    while (lines[last + 1]?.startsWith(' ')) last++;
+    const block = Array.from({ length: last - i + 1 }, (_, k) => i + k);
+    if (block.some((n) => n !== last && commentAt.has(n + 1))) return;
+    const flat = block.map((n) => code(n).trim()).join(' ');
+    expect(flat.length, flat).toBeGreaterThan(width);
+  });
+}
+
 describe('formatPolicy on generated policies', () => {
   it('is idempotent, keeps the compiled hash and every comment', () => {
     fc.assert(
@@ -99,10 +126,13 @@ describe('formatPolicy on generated policies', () => {
         expect(once).not.toMatch(/[ \t]$/m);
         expect(once).not.toMatch(/\n\n\n/);
         expect(once.endsWith('\n') && !once.endsWith('\n\n')).toBe(true);
+        expectRulesLaidOut(once, defaultLineWidth);
+        // Blank lines are the author's: without them, the same text without them.
+        expect(formatPolicy(withoutBlankLines(source))).toBe(withoutBlankLines(once));
       }),
-      { numRuns: 1000 },
+      { numRuns: fuzzRuns(1000) },
     );
-  }, 120_000);
+  }, 300_000);
 
   it('keeps the layout of the condition tree at every width', () => {
     fc.assert(
@@ -110,8 +140,9 @@ describe('formatPolicy on generated policies', () => {
         const once = formatPolicy(source, { width });
         expect(formatPolicy(once, { width })).toBe(once);
         expect(compilePolicy(once).hash).toBe(compilePolicy(source).hash);
+        expectRulesLaidOut(once, width);
       }),
-      { numRuns: 300 },
+      { numRuns: fuzzRuns(300) },
     );
-  }, 120_000);
+  }, 300_000);
 });

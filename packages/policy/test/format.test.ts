@@ -60,7 +60,7 @@ describe('formatPolicy on every shipped policy', () => {
 });
 
 describe('the canonical layout', () => {
-  it('puts the header first, then settings, facts and the default, then each rule on its own lines', () => {
+  it('puts the header first, then settings, facts and the default, then the rules, adding no blank line', () => {
     const source = `policy   refunds version 2   # the refund desk
 rule big priority 3: when tool.name == "refund" and tool.args.amount > 500 then escalate "refund over 500" via finance timeout 10m else stop
 fact customer_tier : string
@@ -70,21 +70,56 @@ default stop "no rule covers this"
 mode terminate
 `;
     expect(formatPolicy(source)).toBe(`policy refunds version 2  # the refund desk
-
 mode terminate
 max auto_replies 10
-
 fact customer_tier: string
-
 default stop "no rule covers this"
-
 rule big priority 3:
   when tool.name == "refund" and tool.args.amount > 500
   then escalate "refund over 500" via finance timeout 10m else stop
+rule gold: when customer_tier == "gold" then continue with "welcome back" and reset auto_replies
+`);
+  });
 
-rule gold:
-  when customer_tier == "gold"
-  then continue with "welcome back" and reset auto_replies
+  it('keeps a rule on one line when it fits the width, and breaks it when it does not', () => {
+    const rule = 'rule r: when content contains "a" then escalate "ask" and reset auto_replies';
+    const oneLine = `policy p\n${rule}\n`;
+    expect(formatPolicy(`policy p\nrule   r :\n  when content contains "a"\n  then escalate "ask"\n  and reset auto_replies`, { width: rule.length })).toBe(oneLine);
+    expect(formatPolicy(oneLine, { width: rule.length })).toBe(oneLine);
+    expect(formatPolicy(oneLine, { width: rule.length - 1 })).toBe('policy p\nrule r:\n  when content contains "a"\n  then escalate "ask" and reset auto_replies\n');
+    // A comment at the end of the rule keeps it on one line; the width counts code, not comments.
+    expect(formatPolicy(`policy p\n${rule} # why`, { width: rule.length })).toBe(`policy p\n${rule}  # why\n`);
+  });
+
+  it('keeps the blank lines the author left between statements, one at most, and removes those inside one', () => {
+    const source = `policy p
+
+
+mode terminate
+
+rule a: when error exists
+
+  then stop
+rule b: when tool exists then escalate "tool"
+# about c
+
+rule c: when step > 3 then stop
+
+
+fact tier: string
+`;
+    // A statement that moves up takes the blank line above it along.
+    expect(formatPolicy(source)).toBe(`policy p
+
+mode terminate
+
+fact tier: string
+
+rule a: when error exists then stop
+rule b: when tool exists then escalate "tool"
+# about c
+
+rule c: when step > 3 then stop
 `);
   });
 
@@ -92,7 +127,6 @@ rule gold:
     const source = `policy p
 rule done: when content matches /TERMINATE$/ and not (content contains "NEEDS_REVIEW" or content contains "ERROR:" or error exists or tool.name in ["refund", "transfer_funds"]) then stop "finished"`;
     expect(formatPolicy(source)).toBe(`policy p
-
 rule done:
   when content matches /TERMINATE$/
     and not (content contains "NEEDS_REVIEW"
@@ -104,21 +138,20 @@ rule done:
   });
 
   it('keeps parentheses where they are needed, adds them around an and inside an or, and drops the rest', () => {
-    const rule = (when: string) => formatPolicy(`policy p\nrule r: when ${when} then stop`).split('\n')[3];
-    expect(rule('content contains "a" or content contains "b" and step > 3')).toBe('  when content contains "a" or (content contains "b" and step > 3)');
-    expect(rule('(content contains "a" or content contains "b") and step > 3')).toBe('  when (content contains "a" or content contains "b") and step > 3');
-    expect(rule('(step > 1 and step > 2) and (step > 3 and step > 4)')).toBe('  when step > 1 and step > 2 and step > 3 and step > 4');
-    expect(rule('((error exists))')).toBe('  when error exists');
-    expect(rule('not (error exists)')).toBe('  when not error exists');
-    expect(rule('not (error exists or tool exists)')).toBe('  when not (error exists or tool exists)');
-    expect(rule('not not is_termination')).toBe('  when not not is_termination');
+    const rule = (when: string) => formatPolicy(`policy p\nrule r: when ${when} then stop`).split('\n')[1];
+    expect(rule('content contains "a" or content contains "b" and step > 3')).toBe('rule r: when content contains "a" or (content contains "b" and step > 3) then stop');
+    expect(rule('(content contains "a" or content contains "b") and step > 3')).toBe('rule r: when (content contains "a" or content contains "b") and step > 3 then stop');
+    expect(rule('(step > 1 and step > 2) and (step > 3 and step > 4)')).toBe('rule r: when step > 1 and step > 2 and step > 3 and step > 4 then stop');
+    expect(rule('((error exists))')).toBe('rule r: when error exists then stop');
+    expect(rule('not (error exists)')).toBe('rule r: when not error exists then stop');
+    expect(rule('not (error exists or tool exists)')).toBe('rule r: when not (error exists or tool exists) then stop');
+    expect(rule('not not is_termination')).toBe('rule r: when not not is_termination then stop');
   });
 
   it('puts escalation options on lines of their own, in the order written, when they do not fit', () => {
     const source = `policy p
 rule pay: when tool.name == "transfer_funds" then escalate "payment" else stop timeout 10m prompt "{sender} wants to transfer money. Approve, or type 'exit' to stop: " via finance and reset auto_replies`;
     expect(formatPolicy(source)).toBe(`policy p
-
 rule pay:
   when tool.name == "transfer_funds"
   then escalate "payment"
@@ -134,13 +167,12 @@ rule pay:
     const source = 'policy p version "3"\nrule r: when sender equals "\\u00e9" and step == 1.50 and tool.args["amount"] > 1e2x then stop';
     expect(() => formatPolicy(source)).toThrow(PolicyError);
     const valid = 'policy p version "3"\nrule r: when sender equals "\\u00e9" and step == 1.50 and tool.args["amount"] >= 007 and elapsed < 90s then stop';
-    expect(formatPolicy(valid)).toBe('policy p version "3"\n\nrule r:\n  when sender equals "\\u00e9" and step == 1.50 and tool.args["amount"] >= 007 and elapsed < 90s\n  then stop\n');
+    expect(formatPolicy(valid)).toBe('policy p version "3"\nrule r:\n  when sender equals "\\u00e9" and step == 1.50 and tool.args["amount"] >= 007 and elapsed < 90s\n  then stop\n');
   });
 
   it('aims for the width it is given', () => {
     const source = 'policy p\nrule r: when content contains "a" and content contains "b" then escalate "ask" via desk timeout 5m';
     expect(formatPolicy(source, { width: 40 })).toBe(`policy p
-
 rule r:
   when content contains "a"
     and content contains "b"
@@ -151,8 +183,8 @@ rule r:
   });
 
   it('writes line feeds, whatever the file had', () => {
-    const once = formatPolicy('policy p\r\nrule r: when error exists then stop # why\r\n');
-    expect(once).toBe('policy p\n\nrule r:\n  when error exists\n  then stop  # why\n');
+    const once = formatPolicy('policy p\r\n\r\nrule r: when error exists\r\n  then stop # why\r\n');
+    expect(once).toBe('policy p\n\nrule r: when error exists then stop  # why\n');
   });
 });
 
@@ -177,17 +209,13 @@ max auto_replies 3 # the limit
 
 # The refund desk's policy.
 policy refunds  # trailing the header
-
 # Settings move up with their comments.
 max auto_replies 3  # the limit
 
 # Big refunds need a person.
 # Two lines of comment.
 
-rule big:
-  when tool.args.amount > 500
-  then stop  # too big
-
+rule big: when tool.args.amount > 500 then stop  # too big
 # end of file
 `);
   });
@@ -205,7 +233,6 @@ rule r: # about r
   and reset auto_replies # and the reset
 `;
     expect(formatPolicy(source)).toBe(`policy p
-
 rule r:  # about r
   # before the condition
   when content contains "a"  # why a
@@ -227,9 +254,7 @@ rule r: when content contains # the marker
   "review" # someone
 `;
     expect(formatPolicy(source)).toBe(`policy p
-
 fact tier: string  # the customer's
-
 rule r:
   when content contains "NEEDS_REVIEW"  # the marker
   # ask
@@ -253,13 +278,13 @@ describe('errors', () => {
   it('still formats a policy that parses but does not compile', () => {
     const source = 'policy typo\nrule r: when contnet contains "x" then stop';
     expect(() => compilePolicy(source)).toThrow(PolicyError);
-    expect(formatPolicy(source)).toBe('policy typo\n\nrule r:\n  when contnet contains "x"\n  then stop\n');
+    expect(formatPolicy(source)).toBe('policy typo\nrule r: when contnet contains "x" then stop\n');
   });
 });
 
 describe('docs/testing-policies.md, "Formatting and replay"', () => {
   const section = read('docs/testing-policies.md').split('\n## Formatting and replay\n')[1] ?? '';
-  const blocks = [...section.matchAll(/```policy\n([\s\S]*?)```/g)].map((match) => match[1]!);
+  const blocks = [...section.matchAll(/```policy( unformatted)?\n([\s\S]*?)```/g)].map((match) => match[2]!);
 
   it('formats its example as it shows', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(4);

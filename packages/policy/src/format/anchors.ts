@@ -8,6 +8,7 @@ import type { SourceText } from './source-text.js';
 
 export interface PlacedComment {
   text: string;
+  offset: number;
   line: number;
   /** A blank line followed it in the source; kept between a statement's leading comments only. */
   blankAfter: boolean;
@@ -77,7 +78,7 @@ export function placeComments(policy: ast.Policy, source: SourceText): Anchors {
     else container.trailing.push(comment);
   };
   for (const comment of policy.comments) {
-    attach(root, { text: comment.text.trimEnd(), line: comment.span.line, blankAfter: false }, comment.span.offset);
+    attach(root, { text: comment.text.trimEnd(), offset: comment.span.offset, line: comment.span.line, blankAfter: false }, comment.span.offset);
   }
 
   // Blank lines between a statement's leading comments, and before the statement, are the

@@ -35,7 +35,7 @@ export const defaultLineWidth = 100;
  *
  * @example
  * formatPolicy('policy demo\nrule done: when content ends with "TERMINATE" then stop');
- * // 'policy demo\n\nrule done:\n  when content ends with "TERMINATE"\n  then stop\n'
+ * // 'policy demo\nrule done: when content ends with "TERMINATE" then stop\n'
  */
 export function formatPolicy(source: string, options: FormatOptions = {}): string {
   const policy = parsePolicy(source, options.file !== undefined ? { file: options.file } : {});

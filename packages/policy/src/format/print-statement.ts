@@ -1,8 +1,11 @@
-// The header and each statement. A rule is always three lines or more:
+// The header and each statement. A rule is one line when it fits and has no comment inside it:
+//   rule NAME [priority N]: when CONDITION then ACTION [and reset COUNTER]
+// and three lines or more otherwise:
 //   rule NAME [priority N]:
 //     when CONDITION
 //     then ACTION [and reset COUNTER]
 import type * as ast from '../ast.js';
+import { hasInnerComments } from './anchors.js';
 import type { PrintContext } from './context.js';
 import { concat, endColumn, mark, onNewLine, text, type Fragment } from './layout.js';
 import { printAction } from './print-action.js';
@@ -16,9 +19,30 @@ export function printHeader(ctx: PrintContext, node: ast.Policy): Fragment {
   return mark(text(`policy ${node.name.name}${version}`), ctx.anchors.of(node));
 }
 
-function printRule(ctx: PrintContext, node: ast.Rule): Fragment {
+function ruleHeader(ctx: PrintContext, node: ast.Rule): Fragment {
   const priority = node.priority ? ` priority ${ctx.source.token(node.priority.span)}` : '';
-  const header = mark(text(`rule ${node.name.name}${priority}:`), ctx.anchors.of(node.name));
+  return mark(text(`rule ${node.name.name}${priority}:`), ctx.anchors.of(node.name));
+}
+
+/** The rule on one line, or undefined when it is too long for one. */
+function ruleOnOneLine(ctx: PrintContext, node: ast.Rule): Fragment | undefined {
+  const header = ruleHeader(ctx, node);
+  const whenColumn = header[0]!.text.length + ' when '.length;
+  const when = concat(text(' when '), printCondition(ctx, node.when, whenColumn, continuation));
+  if (when.length > 1) return undefined;
+  const thenColumn = whenColumn + when[0]!.text.length - ' when '.length + ' then '.length;
+  const then = concat(text(' then '), printAction(ctx, node.then, thenColumn, continuation));
+  const resets = node.resets.map((reset) => concat(text(' '), mark(text(`and reset ${reset.name}`), ctx.anchors.of(reset))));
+  const line = concat(header, when, then, ...resets);
+  return line.length === 1 && line[0]!.text.length <= ctx.width ? line : undefined;
+}
+
+function printRule(ctx: PrintContext, node: ast.Rule): Fragment {
+  const anchor = ctx.anchors.of(node);
+  // A comment inside the rule needs the rule's lines to stand on (or at the end of).
+  const oneLine = anchor && hasInnerComments(anchor) ? undefined : ruleOnOneLine(ctx, node);
+  if (oneLine) return oneLine;
+  const header = ruleHeader(ctx, node);
   const when = onNewLine(body, concat(text('when '), printCondition(ctx, node.when, body + 'when '.length, continuation)));
   let then = onNewLine(body, concat(text('then '), printAction(ctx, node.then, body + 'then '.length, continuation)));
   const resets = node.resets.map((reset) => mark(text(`and reset ${reset.name}`), ctx.anchors.of(reset)));

@@ -27,6 +27,16 @@ export class SourceText {
     return out.join(separator);
   }
 
+  /**
+   * Whether a blank line separates `offset` from the code or comment before it: two line breaks
+   * or more in the whitespace that precedes it. At the start of the text, none does.
+   */
+  blankLineBefore(offset: number): boolean {
+    let breaks = 0;
+    for (let i = offset - 1; i >= 0 && ' \t\r\f\n'.includes(this.text[i]!); i--) if (this.text[i] === '\n') breaks++;
+    return breaks >= 2;
+  }
+
   /** The 1-based line of an offset. */
   lineOf(offset: number): number {
     let low = 0;

@@ -21,9 +21,7 @@ rule payments:
   when tool.name in ["transfer_funds", "refund"] and tool.args.amount > 100
   then escalate "large payment" timeout 10m else stop
 
-rule done:
-  when content ends with "TERMINATE"
-  then stop "finished"
+rule done: when content ends with "TERMINATE" then stop "finished"
 `;
 }
 
