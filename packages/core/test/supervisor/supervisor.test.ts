@@ -102,7 +102,9 @@ describe('the answer table', () => {
     const webhook = new WebhookChannel({ url: receiver.url, secret });
     await webhook.listen();
     cleanup.push(() => receiver.close(), () => webhook.close());
-    const verdict = await createSupervisor({ policy, channel: webhook }).check(refund(250));
+    // A round trip over HTTP on a loaded machine can outlast the other tests' 300 ms.
+    const patient = compilePolicy('policy refunds version 1\nrule large: when tool.name == "refund" and tool.args.amount > 100 then escalate "large refund" timeout 1m else stop');
+    const verdict = await createSupervisor({ policy: patient, channel: webhook }).check(refund(250));
     expect(verdict).toMatchObject({ kind: 'proceed', args: { amount: 80 }, answer: { kind: 'edit', by: 'ana' } });
   });
 });
