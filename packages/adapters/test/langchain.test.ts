@@ -108,7 +108,7 @@ describe('handrailMiddleware (LangGraph interrupts)', () => {
     const [question] = pendingQuestions(paused);
     expect(question!.question).toMatchObject({
       format: 'handrail.pending/1',
-      runId: 'order-42',
+      runId: expect.stringMatching(/^order-42-[0-9a-f]{8}$/),
       request: { prompt: 'clerk wants to refund more than 100. Approve?', tool: { name: 'refund', args: { amount: 250 }, callId: 'c1' }, decision: { rule: 'large', onReject: 'refuse', onNoInput: 'stop' } },
     });
     expect(JSON.parse(JSON.stringify(question!.question))).toEqual(question!.question);
@@ -116,6 +116,14 @@ describe('handrailMiddleware (LangGraph interrupts)', () => {
     expect(ran).toEqual([['refund', { amount: 250 }]]);
     expect(toolResults(result.messages)).toEqual(['refunded 250']);
     expect(finalText(result.messages)).toBe('All refunds done.');
+  });
+
+  it('takes any thread id, even one a run id could not be', async () => {
+    const { agent, ran } = agentOf([says('Refunding.', refund(250, 'c1')), says('Done.')]);
+    const [question] = pendingQuestions(await agent.invoke(start, config('customer/42 · März')));
+    expect(question!.question.runId).toMatch(/^customer_42___M_rz-[0-9a-f]{8}$/);
+    await agent.invoke(resume({ [question!.interruptId]: { kind: 'approve' } }), config('customer/42 · März'));
+    expect(ran).toEqual([['refund', { amount: 250 }]]);
   });
 
   it('never runs a rejected call, and tells the model not to retry it', async () => {

@@ -114,7 +114,9 @@ export function handrailMiddleware(options: HandrailMiddlewareOptions) {
       threads.set(key, known);
       return known;
     }
-    const runId = threadId ?? randomUUID();
+    // Unique to this process's supervisor of the thread: record ids restart with each supervisor,
+    // and an audit log keeps the first record of an id, so two processes must not share a run id.
+    const runId = threadId !== undefined ? `${threadId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 160)}-${randomUUID().slice(0, 8)}` : randomUUID();
     const created = (async (): Promise<Thread> => {
       if (wait === 'in-process') return { supervisor: createSupervisor({ ...supervisorOptions, runId }) };
       const { audit, ...rest } = supervisorOptions;
