@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { fakeModel } from '@langchain/core/testing';
 import { Command, MemorySaver } from '@langchain/langgraph';
-import { AIMessage, createAgent, createMiddleware, tool } from 'langchain';
+import { AIMessage, createAgent, createMiddleware, tool, type AgentMiddleware } from 'langchain';
 import { describe, expect, test } from 'vitest';
 import { maxAnswerDepth } from '../../packages/core/src/index.js';
 import { compilePolicy } from '../../packages/policy/src/index.js';
@@ -15,7 +15,7 @@ import { fuzzRuns } from './fuzz-runs.js';
 const policy = compilePolicy(`policy refunds version 1
 rule large: when tool.name == "refund" and tool.args.amount > 100 then escalate "large refund" timeout 1h else stop`);
 
-function agentOf(outer: Parameters<typeof createAgent>[0]['middleware'] = []) {
+function agentOf(outer: AgentMiddleware[] = []) {
   const ran: unknown[] = [];
   const refund = tool(
     (args: { amount: number }) => {
@@ -27,7 +27,7 @@ function agentOf(outer: Parameters<typeof createAgent>[0]['middleware'] = []) {
   const model = fakeModel()
     .respond(new AIMessage({ content: 'Refunding.', tool_calls: [{ name: 'refund', args: { amount: 250 }, id: 'c1' }] }))
     .respond(new AIMessage('Done.'));
-  const agent = createAgent({ model, tools: [refund], middleware: [...(outer ?? []), handrailMiddleware({ policy })], checkpointer: new MemorySaver() });
+  const agent = createAgent({ model, tools: [refund], middleware: [...outer, handrailMiddleware({ policy })] as [ReturnType<typeof handrailMiddleware>], checkpointer: new MemorySaver() });
   return { agent, ran };
 }
 

@@ -5,4 +5,4 @@ export { handrailMiddleware } from './middleware.js';
 export type { HandrailMiddlewareOptions } from './middleware.js';
 export { pendingQuestions } from './questions.js';
 export type { InterruptedQuestion } from './questions.js';
-export type { HandrailState, StopRecord } from './state.js';
+export type { HandrailState, HandrailUpdate, StopRecord } from './state.js';

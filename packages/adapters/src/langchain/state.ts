@@ -36,7 +36,13 @@ export interface HandrailState {
   stop: StopRecord | null;
 }
 
-/** An update: `reset` starts from nothing (a new model message, a new invocation); else it merges. */
+/**
+ * An update of the middleware's state: `reset` starts from nothing (a new model message, a new
+ * invocation); else it merges, and the first stop stays.
+ *
+ * @example
+ * const update: HandrailUpdate = { reset: true, calls: {} };
+ */
 export type HandrailUpdate = Partial<HandrailState> & { reset?: boolean };
 
 export const emptyHandrailState: HandrailState = { calls: {}, message: null, stop: null };
