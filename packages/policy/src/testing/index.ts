@@ -40,7 +40,7 @@ export interface PolicyMatchers<R = unknown> {
 }
 
 declare module 'vitest' {
-  interface Assertion<T = any> extends PolicyMatchers<T> {}
+  interface Matchers<T = any> extends PolicyMatchers<T> {}
   interface AsymmetricMatchersContaining extends PolicyMatchers {}
 }
 
