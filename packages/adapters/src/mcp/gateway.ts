@@ -131,6 +131,10 @@ export function createMcpGateway(options: McpGatewayOptions): McpGateway {
     });
   });
 
+  // Clients built on @modelcontextprotocol/sdk 1.x ignore the cancellation of request id 0, the
+  // first a server sends: a ping takes that id, so every question the gateway puts can be withdrawn.
+  server.oninitialized = () => void server.ping().catch(() => undefined);
+
   if (capabilities.tools?.listChanged) {
     upstream.setNotificationHandler(ToolListChangedNotificationSchema, () => server.sendToolListChanged().catch(() => undefined));
   }
