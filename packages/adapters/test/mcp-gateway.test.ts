@@ -73,7 +73,7 @@ describe('handrail-mcp in front of a stdio server', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'handrail-mcp-'));
     session = await startGateway(dir, ['--audit', join(dir, 'audit.jsonl')]);
-  });
+  }, 60_000);
   afterAll(async () => {
     await session?.close();
     rmSync(dir, { recursive: true, force: true });
@@ -201,4 +201,4 @@ test('--shadow: every call is forwarded, and a client without elicitation is nev
     await session.close();
     rmSync(dir, { recursive: true, force: true });
   }
-});
+}, 60_000);
