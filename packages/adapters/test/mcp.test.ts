@@ -8,14 +8,15 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { callbackChannel, type ApprovalChannel, type Verdict } from '@handrail/core';
+import { callbackChannel, type ApprovalChannel } from '@handrail/core';
 import { compilePolicy, sleep } from '@handrail/policy';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { ElicitRequestSchema, type CallToolResult, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createMcpGateway, runGatewayCommand, type McpGatewayOptions } from '../src/mcp/index.js';
+import { linkGateway, resultText, type Linked } from './fixtures/mcp-linked.js';
 import { createRefundsServer, type ToolRun } from './fixtures/mcp-refunds-server.js';
 
 const policy = compilePolicy(`policy mcp_refunds version 1
@@ -28,32 +29,13 @@ afterEach(async () => {
   while (closers.length) await closers.pop()!();
 });
 
-interface Linked {
-  client: Client;
-  ran: ToolRun[];
-  verdicts: Verdict[];
-}
-
-/** Upstream server ⇄ gateway ⇄ client, all in this process. */
 async function linked(options: Omit<McpGatewayOptions, 'upstream' | 'policy'> = {}, person?: (signal: AbortSignal) => Promise<ElicitResult>): Promise<Linked> {
-  const ran: ToolRun[] = [];
-  const verdicts: Verdict[] = [];
-  const [upstreamSide, upstreamServerSide] = InMemoryTransport.createLinkedPair();
-  const upstreamServer = createRefundsServer((run) => ran.push(run));
-  await upstreamServer.connect(upstreamServerSide);
-  const upstream = new Client({ name: 'gateway', version: '1' });
-  await upstream.connect(upstreamSide);
-  const gateway = createMcpGateway({ upstream, policy, onVerdict: (verdict) => verdicts.push(verdict), ...options });
-  const [clientSide, gatewaySide] = InMemoryTransport.createLinkedPair();
-  await gateway.connect(gatewaySide);
-  const client = new Client({ name: 'test-client', version: '1' }, { capabilities: person ? { elicitation: { form: {} } } : {} });
-  if (person) client.setRequestHandler(ElicitRequestSchema, (_request, extra) => person(extra.signal));
-  await client.connect(clientSide);
-  closers.push(() => client.close(), () => gateway.close(), () => upstream.close(), () => upstreamServer.close());
-  return { client, ran, verdicts };
+  const link = await linkGateway({ policy, ...options }, person ? (_request, signal) => person(signal) : undefined);
+  closers.push(() => link.close());
+  return link;
 }
 
-const text = (result: unknown) => (result as CallToolResult).content.map((part) => (part.type === 'text' ? part.text : '')).join('');
+const text = resultText;
 const refund250 = { name: 'refund', arguments: { order: 'A-2', amount: 250 } };
 
 describe('createMcpGateway', () => {
