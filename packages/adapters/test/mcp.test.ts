@@ -3,7 +3,7 @@
 // cancelled calls, edits that are no arguments, and an upstream reached over HTTP.
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -174,6 +174,41 @@ describe('handrail-mcp, the command', () => {
     expect(code).toBe(1);
     expect(stderr).toBe('handrail-mcp: cannot connect to the upstream server (handrail-no-such-server-7f3a): no such file or directory\n');
   });
+
+  test('no upstream process outlives its client, and the gateway ends (exit code 1) when its upstream does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'handrail-mcp-life-'));
+    const upstreamCommand = (log: string) => ['--', process.execPath, '--import', 'tsx', '--conditions=@handrail/source', fileURLToPath(new URL('./fixtures/mcp-upstream.ts', import.meta.url)), log];
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const serve = async (log: string) => {
+      const [clientSide, gatewaySide] = InMemoryTransport.createLinkedPair();
+      let stderr = '';
+      const command = runGatewayCommand(['--policy', policyFile, ...upstreamCommand(log)], { stdout: () => undefined, stderr: (t) => void (stderr += t), transport: gatewaySide });
+      const client = new Client({ name: 'test-client', version: '1' });
+      await client.connect(clientSide);
+      expect(resultText(await client.callTool({ name: 'lookup', arguments: { order: 'L-1' } }))).toBe('order L-1: shipped');
+      return { client, command, stderr: () => stderr, pid: Number(readFileSync(`${log}.pid`, 'utf8')) };
+    };
+    try {
+      const left = await serve(join(dir, 'left.log'));
+      await left.client.close();
+      expect(await left.command).toBe(0);
+      expect(alive(left.pid)).toBe(false);
+
+      const crashed = await serve(join(dir, 'crashed.log'));
+      process.kill(crashed.pid, 'SIGKILL');
+      expect(await crashed.command).toBe(1);
+      expect(crashed.stderr()).toMatch(/^handrail-mcp: the upstream server \(.*mcp-upstream\.ts .*crashed\.log\) closed the connection\n$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   test('--upstream-url: a Streamable HTTP upstream, decided the same way; the command ends with 0 when the client leaves', async () => {
     const ran: ToolRun[] = [];
