@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { verifyAuditLog } from '@handrail/policy';
+import { verifyAuditLogFile } from '@handrail/policy';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ElicitRequestSchema, type CallToolResult, type ElicitRequest, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
@@ -177,7 +177,7 @@ describe('handrail-mcp in front of a stdio server', () => {
       ['approve', 'elicitation'],
       ['timeout', 'timeout'],
     ]);
-    expect(verifyAuditLog(readFileSync(audit, 'utf8')).ok).toBe(true);
+    expect(await verifyAuditLogFile(audit)).toMatchObject({ ok: true, records: records.length });
     expect(session.stderr()).toBe('');
   });
 });

@@ -28,7 +28,8 @@ A client without elicitation, or a question nobody answers in the policy's time,
 call the policy did not let through.
 
   --policy FILE       the policy (.policy, or compiled .json)
-  --audit FILE        append every decision and answer to this audit log (JSON lines)
+  --audit FILE        append every decision and answer to this audit log (JSON lines), signed
+                      with the key in FILE.key (or $HANDRAIL_AUDIT_KEY_FILE)
   --shadow            decide and record, never enforce: every call is forwarded
   --sender NAME       who proposes the calls, as the policy's sender (default mcp-client)
   --upstream-url URL  the upstream server's Streamable HTTP endpoint (instead of a command)
