@@ -87,6 +87,34 @@ function toolResults(server: Awaited<ReturnType<typeof startOpenAIServer>>, inde
 }
 
 describe('gateChatCompletion', () => {
+  it('gates a streamed loop: each call is decided once the stream has its complete arguments', async () => {
+    const server = await startOpenAIServer(refunds);
+    close = () => server.close();
+    const client = new OpenAI({ baseURL: server.baseURL, apiKey: 'test' });
+    const approvals = person([{ kind: 'edit', args: { amount: 90 } }]);
+    const gate = createGate({ policy, name: 'proxy', channel: approvals });
+    const { ran, tools } = desk();
+    const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'Process the refunds.' }];
+    let chunks = 0;
+    let answer: string | null | undefined;
+    for (let turn = 0; turn < 5 && answer === undefined; turn++) {
+      const stream = client.chat.completions.stream({ model: 'scripted', messages, tools: schemas });
+      stream.on('chunk', () => chunks++);
+      const step: ChatStep = await gateChatCompletion(gate, await stream.finalMessage(), tools, { sender: 'clerk' });
+      if (step.kind === 'stop') throw new Error(step.reason);
+      messages.push(...step.messages);
+      if (step.kind === 'final') answer = step.text;
+    }
+    expect(server.requests.every((request) => request.stream === true)).toBe(true);
+    expect(chunks).toBeGreaterThan(3);
+    expect(approvals.asked).toHaveLength(1);
+    expect(ran).toEqual([
+      ['refund', { amount: 90 }],
+      ['refund', { amount: 40 }],
+    ]);
+    expect(answer).toBe('All refunds done.');
+  });
+
   it('asks a person before a large refund, runs a small one without asking, and ends on the answer', async () => {
     const approvals = person([{ kind: 'approve', by: 'dana' }]);
     const run = await chatLoop(refunds, { channel: approvals });
