@@ -21,3 +21,15 @@ describe('bench/decision.bench.ts --quick', () => {
     expect(run.stdout).toContain('═══ 200 rules');
   }, 150_000);
 });
+
+describe('bench/matrix.bench.ts --quick', () => {
+  it('exits 0, checks agreement on every cell and prints each workload and the 20-rule comparison', () => {
+    const run = spawnSync('npx', ['tsx', 'bench/matrix.bench.ts', '--quick'], { cwd: root, encoding: 'utf8', timeout: 240_000 });
+    const output = `${run.stdout}\n${run.stderr}`;
+    expect(run.error, output).toBeUndefined();
+    expect(run.status, output).toBe(0);
+    expect(run.stdout).toContain('agreement: OK');
+    expect(run.stdout).not.toContain('DISAGREE');
+    for (const workload of ['═══ keyword', '═══ regex', '═══ tool', '═══ mixed', '═══ 20-rule policy']) expect(run.stdout).toContain(workload);
+  }, 300_000);
+});

@@ -1,0 +1,169 @@
+// The benchmark matrix: time per decision for 1, 20, 200 and 2,000 rules × messages of 100 B to
+// 1 MB, on four workloads (keyword, regex, tool, mixed), for Handrail's fast evaluator
+// (decideSync), a naive per-rule predicate (bench/naive.ts) and json-rules-engine, measured in
+// the same run; then the 20-rule policy against its hand-written predicate at every size. Before
+// timing a cell, the three must agree on a quiet turn and on a turn the last rule fires on.
+//
+//   corepack pnpm bench                       full matrix; writes docs/performance-chart.svg
+//   tsx bench/matrix.bench.ts --quick         a small corner of it, for smoke tests
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { compilePolicy, decideSync, type Policy, type Turn } from '../packages/policy/src/index.js';
+import { renderChart } from './chart.js';
+import { handWritten, type HandDecision } from './hand-written.js';
+import { jsonRulesEngineDecider } from './json-rules-engine.js';
+import { firingTurn, quietText, quietTurn, workloadKinds, workloadPolicy, type WorkloadKind } from './matrix-workloads.js';
+import { naiveDecider } from './naive.js';
+import { samples } from './messages.js';
+
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+const ruleCounts = quick ? [1, 20, 200] : [1, 20, 200, 2000];
+const sizes = quick ? [100, 10_000] : [100, 1_000, 10_000, 100_000, 1_000_000];
+/** Wall time per subject and cell; slow subjects get at least `minSamples` calls. */
+const budgetMs = quick ? 20 : 400;
+const minSamples = quick ? 1 : 3;
+/** json-rules-engine and the naive loop are timed only while rules × bytes stay under these. */
+const jreLimit = quick ? 2e6 : 2e7;
+const naiveLimit = quick ? 2e7 : 2.1e8;
+
+interface Subject {
+  name: string;
+  call: (turn: Turn) => HandDecision | Promise<HandDecision>;
+}
+
+let sink = 0;
+/** Median µs per call: batches sized from a first call, interleaved round-robin, within the budget. */
+async function timeCell(subjects: Subject[], turn: Turn): Promise<number[]> {
+  const sizesPerBatch: number[] = [];
+  const perCall: number[][] = subjects.map(() => []);
+  const spent = subjects.map(() => 0);
+  for (const [s, subject] of subjects.entries()) {
+    const t0 = performance.now();
+    sink += (await subject.call(turn)).action.length;
+    const once = Math.max(performance.now() - t0, 1e-4);
+    sizesPerBatch.push(Math.max(1, Math.floor(budgetMs / 20 / once)));
+    // A call slower than the whole budget is measured once (the first call warms nothing up much).
+    if (once >= budgetMs) {
+      perCall[s]!.push(once * 1000);
+      spent[s] = once;
+    }
+  }
+  for (let round = 0; ; round++) {
+    let active = false;
+    for (let s = 0; s < subjects.length; s++) {
+      if (spent[s]! >= budgetMs && (perCall[s]!.length >= minSamples || sizesPerBatch[s] === 1)) continue;
+      active = true;
+      const n = sizesPerBatch[s]!;
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) sink += (await subjects[s]!.call(turn)).action.length;
+      const ms = performance.now() - t0;
+      spent[s]! += ms;
+      perCall[s]!.push((ms * 1000) / n);
+    }
+    if (!active || round > 200) break;
+  }
+  return perCall.map((list) => list.sort((a, b) => a - b)[Math.floor(list.length / 2)]!);
+}
+
+const same = (a: HandDecision, b: HandDecision) => a.action === b.action && a.rule === b.rule && a.reason === b.reason;
+
+/** One cell's result: µs per decision, undefined when not measured. */
+export interface Cell {
+  kind: WorkloadKind | 'twenty';
+  rules: number;
+  size: number;
+  handrail: number;
+  naive?: number;
+  jre?: number;
+  hand?: number;
+}
+
+const fmtUs = (us: number | undefined) => (us === undefined ? '—' : us >= 10_000 ? `${(us / 1000).toFixed(0)} ms` : us >= 1000 ? `${(us / 1000).toFixed(1)} ms` : us >= 10 ? `${us.toFixed(0)} µs` : `${us.toFixed(2)} µs`);
+const fmtRatio = (over: number | undefined, under: number) => (over === undefined ? '—' : `${(over / under).toFixed(over / under >= 10 ? 0 : 2)}×`);
+export const fmtSize = (bytes: number) => (bytes >= 1e6 ? `${bytes / 1e6} MB` : bytes >= 1e3 ? `${bytes / 1e3} KB` : `${bytes} B`);
+
+async function main(): Promise<number> {
+  console.log(`Handrail benchmark matrix — node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, load average ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
+  console.log(`${quick ? 'QUICK run (timings are rough)' : 'full run'}: ~${budgetMs} ms per evaluator and cell; median µs per decision on a turn no rule matches`);
+  console.log('naive = per-rule loop over the same operator tests; json-rules-engine = one reused Engine; ratios are ×Handrail (higher: Handrail faster)');
+  const cells: Cell[] = [];
+  let agreed = true;
+  for (const kind of workloadKinds) {
+    console.log('');
+    console.log(`═══ ${kind} ═══`);
+    console.log(`  ${'rules'.padStart(5)} ${'message'.padStart(8)} ${'Handrail'.padStart(10)} ${'naive'.padStart(10)} ${'JRE'.padStart(10)} ${'naive/H'.padStart(8)} ${'JRE/H'.padStart(8)} ${'ns/rule'.padStart(8)}`);
+    for (const rules of ruleCounts) {
+      const policy = compilePolicy(workloadPolicy(kind, rules), { file: `${kind}-${rules}.policy` });
+      const naive = naiveDecider(policy);
+      const jre = jsonRulesEngineDecider(policy);
+      for (const size of sizes) {
+        const quiet = quietTurn(kind, size);
+        const subjects: Subject[] = [{ name: 'handrail', call: (turn) => decideSync(policy, turn) }];
+        const timeNaive = rules * size <= naiveLimit;
+        const timeJre = rules * size <= jreLimit;
+        if (timeNaive) subjects.push({ name: 'naive', call: naive });
+        if (timeJre) subjects.push({ name: 'jre', call: jre });
+        // Agreement on the quiet turn and on a turn that fires the last rule.
+        for (const turn of [quiet, firingTurn(kind, rules, Math.min(size, 10_000))]) {
+          const results = await Promise.all([decideSync(policy, turn), naive(turn), ...(timeJre || size <= 10_000 ? [jre(turn)] : [])]);
+          if (!results.every((r) => same(r, results[0]!))) {
+            agreed = false;
+            console.log(`  DISAGREE ${kind} ${rules} rules ${fmtSize(size)}: ${results.map((r) => `${r.action} ${r.rule}`).join(' / ')}`);
+          }
+        }
+        const [handrail, ...others] = await timeCell(subjects, quiet);
+        const cell: Cell = { kind, rules, size, handrail: handrail! };
+        if (timeNaive) cell.naive = others.shift();
+        if (timeJre) cell.jre = others.shift();
+        cells.push(cell);
+        const perRule = size === sizes[0] ? `${((cell.handrail * 1000) / rules).toFixed(0)}` : '';
+        console.log(
+          `  ${String(rules).padStart(5)} ${fmtSize(size).padStart(8)} ${fmtUs(cell.handrail).padStart(10)} ${fmtUs(cell.naive).padStart(10)} ${fmtUs(cell.jre).padStart(10)} ${fmtRatio(cell.naive, cell.handrail).padStart(8)} ${fmtRatio(cell.jre, cell.handrail).padStart(8)} ${perRule.padStart(8)}`,
+        );
+      }
+    }
+  }
+
+  // The 20-rule benchmark policy against its hand-written predicate, at every message size.
+  console.log('');
+  console.log('═══ 20-rule policy (bench/policies/twenty-rules.policy) against its hand-written predicate ═══');
+  console.log(`  ${'message'.padStart(8)} ${'Handrail'.padStart(10)} ${'hand'.padStart(10)} ${'H/hand'.padStart(8)}`);
+  const twenty = compilePolicy(readFileSync(new URL('./policies/twenty-rules.policy', import.meta.url), 'utf8'), { file: 'twenty-rules.policy' });
+  const brief = (policy: Policy) => (turn: Turn) => decideSync(policy, turn);
+  for (const size of sizes) {
+    const quiet: Turn = { ...samples[0]!.turn, content: quietText(size) };
+    for (const { turn } of samples) {
+      const scaled: Turn = { ...turn, content: `${quietText(size)} ${turn.content as string}` };
+      const ours = brief(twenty)(scaled);
+      if (!same(ours, handWritten(scaled))) {
+        agreed = false;
+        console.log(`  DISAGREE twenty-rules ${fmtSize(size)}: ${ours.rule} / ${handWritten(scaled).rule}`);
+      }
+    }
+    const [handrail, hand] = await timeCell([{ name: 'handrail', call: brief(twenty) }, { name: 'hand', call: handWritten }], quiet);
+    cells.push({ kind: 'twenty', rules: 20, size, handrail: handrail!, hand: hand! });
+    console.log(`  ${fmtSize(size).padStart(8)} ${fmtUs(handrail).padStart(10)} ${fmtUs(hand).padStart(10)} ${fmtRatio(handrail, hand!).padStart(8)}`);
+  }
+
+  console.log('');
+  console.log(`agreement: ${agreed ? 'OK' : 'FAILED'} (Handrail, naive and json-rules-engine on every cell; Handrail and hand-written on the 20-rule policy)`);
+  if (!quick) {
+    const chart = new URL('../docs/performance-chart.svg', import.meta.url);
+    writeFileSync(chart, renderChart(cells));
+    writeFileSync(new URL('./results/matrix.json', import.meta.url), `${JSON.stringify({ node: process.version, cells }, null, 1)}\n`);
+    console.log(`wrote ${chart.pathname} and bench/results/matrix.json`);
+  }
+  console.log(`(checksum ${sink})`);
+  return agreed ? 0 : 1;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);
