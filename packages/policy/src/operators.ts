@@ -29,6 +29,12 @@ export interface SourceContext {
   valueNumber?(): string;
   /** The literal on the right, or undefined when it is a fact. */
   literal: unknown;
+  /**
+   * Whether the fact, known to be text (lowercased when `lowered`), contains any (or all) of
+   * `words` (already lowercased when `lowered`): an `includes` per word, or look-ups in one scan
+   * shared by every keyword test on that text.
+   */
+  contains(words: readonly string[], lowered: boolean, join: 'any' | 'all'): string;
 }
 
 export interface OperatorDefinition {
@@ -105,12 +111,7 @@ const json = (value: unknown) => {
   return JSON.stringify(value);
 };
 
-/** Unrolls a literal list into one test per item, joined by `||` or `&&`. */
-function each(list: unknown, test: (item: string) => string, join: string, lowerCase = false): string {
-  const items = (list as unknown[]).map((item) => JSON.stringify(lowerCase && typeof item === 'string' ? item.toLowerCase() : item));
-  if (items.length === 0) return join === ' || ' ? 'false' : 'true';
-  return items.map(test).join(join);
-}
+const lowerAll = (words: unknown) => (words as string[]).map((word) => word.toLowerCase());
 
 /** The fast evaluator's `fact == literal`, with the rule of `sameValue`. */
 function equalsLiteral(context: SourceContext, literal: unknown): string {
@@ -165,37 +166,37 @@ export const operators: Readonly<Record<string, OperatorDefinition>> = {
     value: 'string',
     takes: 'text',
     holds: (fact, value) => typeof fact === 'string' && fact.includes(value),
-    source: ({ fact, value }) => `(${isString(fact)} && ${fact}.includes(${value}))`,
+    source: ({ fact, literal, contains }) => `(${isString(fact)} && ${contains([literal as string], false, 'any')})`,
   },
   textContainsIgnoreCase: {
     value: 'string',
     takes: 'text',
     holds: (fact, value) => typeof fact === 'string' && fact.toLowerCase().includes(value.toLowerCase()),
-    source: ({ value, lower }) => `(${lower()} !== false && ${lower()}.includes(${value}))`,
+    source: ({ lower, literal, contains }) => `(${lower()} !== false && ${contains([(literal as string).toLowerCase()], true, 'any')})`,
   },
   textContainsAny: {
     value: 'strings',
     takes: 'text',
     holds: (fact, values: string[]) => typeof fact === 'string' && values.some((v) => fact.includes(v)),
-    source: ({ fact, literal }) => `(${isString(fact)} && (${each(literal, (v) => `${fact}.includes(${v})`, ' || ')}))`,
+    source: ({ fact, literal, contains }) => `(${isString(fact)} && ${contains(literal as string[], false, 'any')})`,
   },
   textContainsAnyIgnoreCase: {
     value: 'strings',
     takes: 'text',
     holds: (fact, values: string[]) => typeof fact === 'string' && values.some((v) => fact.toLowerCase().includes(v.toLowerCase())),
-    source: ({ lower, literal }) => `(${lower()} !== false && (${each(literal, (v) => `${lower()}.includes(${v})`, ' || ', true)}))`,
+    source: ({ lower, literal, contains }) => `(${lower()} !== false && ${contains(lowerAll(literal), true, 'any')})`,
   },
   textContainsAll: {
     value: 'strings',
     takes: 'text',
     holds: (fact, values: string[]) => typeof fact === 'string' && values.every((v) => fact.includes(v)),
-    source: ({ fact, literal }) => `(${isString(fact)} && ${each(literal, (v) => `${fact}.includes(${v})`, ' && ')})`,
+    source: ({ fact, literal, contains }) => `(${isString(fact)} && ${contains(literal as string[], false, 'all')})`,
   },
   textContainsAllIgnoreCase: {
     value: 'strings',
     takes: 'text',
     holds: (fact, values: string[]) => typeof fact === 'string' && values.every((v) => fact.toLowerCase().includes(v.toLowerCase())),
-    source: ({ lower, literal }) => `(${lower()} !== false && ${each(literal, (v) => `${lower()}.includes(${v})`, ' && ', true)})`,
+    source: ({ lower, literal, contains }) => `(${lower()} !== false && ${contains(lowerAll(literal), true, 'all')})`,
   },
   textStartsWith: {
     value: 'string',

@@ -165,4 +165,42 @@ describe('fast evaluator vs json-rules-engine', () => {
     // The generated cases reach every outcome, failing closed on mistyped values among them.
     for (const code of ['continue', 'escalate', 'stop', 'MISTYPED_FACT', 'INVALID_TURN', 'FACT_FAILED', 'INVALID_FACT']) expect(codes.get(code) ?? 0, code).toBeGreaterThan(100);
   }, 300_000);
+
+  // Large policies take other paths: rules split into several generated functions, and the
+  // words of many keyword tests on one text found in one shared scan (from 16 words on).
+  it('agrees on generated policies of many rules, keyword-heavy, on long messages, with every operator', async () => {
+    const runs = Math.max(1, Math.round(20 * (Number(process.env.HANDRAIL_FUZZ_RUNS) || 1)));
+    const vocabulary = [...words, 'wire transfer', 'rm -rf', 'Production', 'ß', 'straße', 'STRASSE', 'K', 'ﬁle', 'İ', 'i̇', 'é', 'e\u0301', '😀', '\ud83d', 'aa', 'aaa', 'ab', 'b', 'drop', 'drop table', 'table', 'able', 'op t', 'DROP'];
+    const keyword = fc.constantFrom(...vocabulary);
+    const keywordList = fc.array(keyword, { minLength: 1, maxLength: 6 }).map((items) => `[${items.map(quote).join(', ')}]`);
+    const keywordTest = fc.oneof(
+      fc.tuple(fc.constantFrom('content', 'sender'), keyword, ignoring).map(([f, w, i]) => `${f} contains ${quote(w)}${i}`),
+      fc.tuple(fc.constantFrom('content', 'sender'), keywordList, ignoring, fc.constantFrom('any', 'all')).map(([f, l, i, m]) => `${f} contains ${m} ${l}${i}`),
+    );
+    const manyRules = fc.array(fc.record({ when: fc.oneof({ weight: 4, arbitrary: keywordTest }, { weight: 1, arbitrary: condition }), then: action }), { minLength: 41, maxLength: 130 });
+    const longContent = fc
+      .tuple(fc.array(keyword, { maxLength: 12 }), fc.integer({ min: 0, max: 40_000 }), fc.constantFrom('', ' ERROR: TERMINATE', ' NEEDS_REVIEW'))
+      .map(([inserted, filler, tail]) => {
+        const base = 'The quick brown fox reports on invoices. '.repeat(Math.ceil(filler / 41)).slice(0, filler);
+        const at = Math.floor(base.length / 2);
+        return `${base.slice(0, at)} ${inserted.join(' ')} ${base.slice(at)}${tail}`;
+      });
+    let cases = 0;
+    await fc.assert(
+      fc.asyncProperty(manyRules, fc.array(fc.tuple(turn, longContent, keyword), { minLength: 6, maxLength: 6 }), async (rules, turns) => {
+        const text = ['policy large', 'fact risk: number', 'fact tier: string', 'fact flags: list', 'fact vip: boolean', 'fact profile: object', ...rules.map((r, i) => `rule r${i}: when ${r.when} then ${r.then}`)].join('\n');
+        const policy = compilePolicy(text);
+        for (const [t, content, sender] of turns) {
+          const input = { ...t, content, sender };
+          // Every rule's explanation, so a test that went wrong shows even when an earlier rule decides.
+          const fast = await decide(policy, input, { explain: 'all' });
+          const reference = await decide(policy, input, { explain: 'all', engine: 'reference' });
+          expect(fast).toEqual(reference);
+          cases++;
+        }
+      }),
+      { numRuns: runs },
+    );
+    expect(cases).toBe(runs * 6);
+  }, 300_000);
 });

@@ -7,6 +7,7 @@
 import { isLeaf, type CompiledRule, type ConditionNode, type FactReference, type LeafCondition } from '../document.js';
 import type { TraceNode } from '../decision.js';
 import { comparable, guardSource, numberOf, operators, regexLookup, sameValue, type SourceContext } from '../operators.js';
+import { KeywordScan } from './keyword-scan.js';
 import { mistypedValue } from './mistyped.js';
 import { pathKeys, readPath } from './path.js';
 
@@ -27,6 +28,51 @@ const runtime = {
   not: (not: TraceNode): TraceNode => ({ not, result: !not.result }),
 };
 
+/** Rules per generated function: small functions stay optimised however many rules a policy has. */
+const rulesPerChunk = 40;
+/** From this many distinct words on one text, one shared scan beats an `includes` per word. */
+export const sharedScanFromWords = 16;
+
+/** Operators whose words can join a shared scan, and whether they compare lowercased text. */
+const keywordOperators: Readonly<Record<string, boolean>> = {
+  textContains: false,
+  textContainsAny: false,
+  textContainsAll: false,
+  textContainsIgnoreCase: true,
+  textContainsAnyIgnoreCase: true,
+  textContainsAllIgnoreCase: true,
+};
+
+const lowerOf = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : false);
+
+const referenceKey = (reference: FactReference) => `${reference.fact}\u0000${reference.path ?? ''}`;
+
+function leaves(node: ConditionNode, into: LeafCondition[] = []): LeafCondition[] {
+  if (isLeaf(node)) into.push(node);
+  else if ('all' in node) node.all.forEach((child) => leaves(child, into));
+  else if ('any' in node) node.any.forEach((child) => leaves(child, into));
+  else leaves(node.not, into);
+  return into;
+}
+
+/** The distinct words each text is searched for, by fact and case; each becomes a scan once there are enough. */
+function keywordsByText(rules: readonly CompiledRule[]): Map<string, Map<string, number>> {
+  const texts = new Map<string, Map<string, number>>();
+  for (const rule of rules)
+    for (const leaf of leaves(rule.conditions)) {
+      const lowered = keywordOperators[leaf.operator];
+      if (lowered === undefined) continue;
+      const key = `${referenceKey(leaf)}\u0000${lowered}`;
+      let words = texts.get(key);
+      if (!words) texts.set(key, (words = new Map()));
+      for (const word of (Array.isArray(leaf.value) ? leaf.value : [leaf.value]) as string[]) {
+        const text = lowered ? word.toLowerCase() : word;
+        if (!words.has(text)) words.set(text, words.size);
+      }
+    }
+  return texts;
+}
+
 export function compileFastEvaluator(rules: readonly CompiledRule[]): FastEvaluator {
   const constants: unknown[] = [];
   const constant = (value: unknown) => `K[${constants.push(value) - 1}]`;
@@ -40,15 +86,65 @@ export function compileFastEvaluator(rules: readonly CompiledRule[]): FastEvalua
   }
   const references = new Map<string, Read>();
   let used = new Set<string>();
+  // Variables (facts read, numbers) the chunk being generated takes as parameters.
+  let parameters = new Set<string>();
   const read = (reference: FactReference): Read => {
-    const key = `${reference.fact}\u0000${reference.path ?? ''}`;
+    const key = referenceKey(reference);
     let entry = references.get(key);
     if (!entry) references.set(key, (entry = { variable: `V${references.size}`, reference }));
     used.add(key);
+    parameters.add(entry.variable);
     return entry;
   };
   const isReference = (value: unknown): value is FactReference => value !== null && typeof value === 'object' && !Array.isArray(value) && 'fact' in value;
-  const numberOfRead = (entry: Read) => (entry.number ??= `N${entry.variable.slice(1)}`);
+  const numberOfRead = (entry: Read) => {
+    entry.number ??= `N${entry.variable.slice(1)}`;
+    parameters.add(entry.number);
+    return entry.number;
+  };
+  // Per-decision caches (lowercased texts, scan results) live on one object `s` of class State.
+  const stateFields: string[] = [];
+  const lowerField = (entry: Read) => {
+    if (!entry.lower) stateFields.push((entry.lower = `L${entry.variable.slice(1)}`));
+    return entry.lower;
+  };
+  const lowerOfRead = (entry: Read) => `(s.${lowerField(entry)} ??= lowerOf(${entry.variable}))`;
+  // Shared scans: the words of every keyword test on one text, found in one pass.
+  const scanners: string[] = [];
+  const scans = new Map<string, { words: Map<string, number>; helper?: string }>();
+  for (const [key, words] of keywordsByText(rules)) if (words.size >= sharedScanFromWords) scans.set(key, { words });
+  const scanHelper = (entry: Read, lowered: boolean) => {
+    const scan = scans.get(`${referenceKey(entry.reference)}\u0000${lowered}`)!;
+    if (!scan.helper) {
+      const name = `S${scanners.length}`;
+      stateFields.push(name);
+      const matcher = constant(new KeywordScan([...scan.words.keys()]));
+      const text = lowered ? `(s.${lowerField(entry)} ??= lowerOf(v))` : 'v';
+      // Wn(s, v, list, all): whether text v holds any (or all) of the words at indexes `list`.
+      scanners.push(
+        [
+          `function W${scanners.length}(s, v, list, all) {`,
+          `  const generation = s.${name} ??= ${matcher}.scan(${text});`,
+          `  const found = ${matcher}.found;`,
+          '  for (let i = 0; i < list.length; i++) if ((found[list[i]] === generation) !== all) return !all;',
+          '  return all;',
+          '}',
+        ].join('\n'),
+      );
+      scan.helper = `W${scanners.length - 1}`;
+    }
+    return scan;
+  };
+  /** The fast evaluator's keyword test: an `includes` per word, or the text's shared scan. */
+  const containsSource = (node: LeafCondition, entry: Read, words: readonly string[], lowered: boolean, join: 'any' | 'all') => {
+    if (words.length === 0) return join === 'any' ? 'false' : 'true';
+    if (!scans.has(`${referenceKey(node)}\u0000${lowered}`)) {
+      const text = lowered ? lowerOfRead(entry) : entry.variable;
+      return `(${words.map((word) => `${text}.includes(${JSON.stringify(word)})`).join(join === 'any' ? ' || ' : ' && ')})`;
+    }
+    const { helper, words: indexes } = scanHelper(entry, lowered);
+    return `${helper}(s, ${entry.variable}, ${constant(Int32Array.from(words, (word) => indexes.get(word)!))}, ${join === 'all'})`;
+  };
 
   // Every test's check for a value of the wrong type, in resolution order: all run before any
   // rule is tested, so the outcome never depends on which tests a rule happened to reach.
@@ -72,12 +168,10 @@ export function compileFastEvaluator(rules: readonly CompiledRule[]): FastEvalua
       fact: fact.variable,
       value: valueSource,
       literal: right ? undefined : value,
-      lower: () => {
-        fact.lower ??= `L${fact.variable.slice(1)}`;
-        return `(${fact.lower} ??= (typeof ${fact.variable} === "string" ? ${fact.variable}.toLowerCase() : false))`;
-      },
+      lower: () => lowerOfRead(fact),
       number: () => numberOfRead(fact),
       ...(right ? { valueNumber: () => numberOfRead(right) } : {}),
+      contains: (words, lowered, join) => containsSource(node, fact, words, lowered, join),
     };
     if (collectGuards) {
       for (const side of ['fact', 'value'] as const) {
@@ -113,34 +207,49 @@ export function compileFastEvaluator(rules: readonly CompiledRule[]): FastEvalua
     return `{ ${fields.join(', ')} }`;
   };
 
-  const tests = rules.map((each, index) => {
-    rule = each.name;
-    return `  if (${expression(each.conditions)}) return ${index};`;
-  });
+  // Rules in chunks, each its own function taking the values its rules read.
+  const chunks: string[] = [];
+  const calls: string[] = [];
+  for (let from = 0; from < rules.length; from += rulesPerChunk) {
+    parameters = new Set();
+    const tests = rules.slice(from, from + rulesPerChunk).map((each, offset) => {
+      rule = each.name;
+      return `  if (${expression(each.conditions)}) return ${from + offset};`;
+    });
+    const name = `C${chunks.length}`;
+    const list = ['s', ...parameters].join(', ');
+    chunks.push([`function ${name}(${list}) {`, ...tests, '  return -1;', '}'].join('\n'));
+    calls.push(`  if ((r = ${name}(${list})) !== -1) return r;`);
+  }
   collectGuards = false;
   const reads = (keys: Iterable<string>) =>
     [...keys].map((key) => {
-      const { variable, lower, number, reference } = references.get(key)!;
+      const { variable, number, reference } = references.get(key)!;
       // Facts are own properties; a name Object.prototype also has must not find its member.
       const name = JSON.stringify(reference.fact);
       const root = reference.fact in Object.prototype ? `(hasOwn(f, ${name}) ? f[${name}] : undefined)` : `f[${name}]`;
       const valueSource = reference.path ? `readPath(${root}, ${constant(Object.freeze(pathKeys(reference.path)))})` : root;
       const numeric = number ? ` const ${number} = typeof ${variable} === "number" ? ${variable} : numberOf(${variable});` : '';
-      return `  const ${variable} = ${valueSource};${lower ? ` let ${lower} = null;` : ''}${numeric}`;
+      return `  const ${variable} = ${valueSource};${numeric}`;
     });
   const evaluateReads = reads(references.keys());
   // Each rule's trace reads only the facts that rule uses.
   const traces = rules.map((rule, index) => {
     used = new Set();
     const expression = traceExpression(rule.conditions);
-    return [`    case ${index}: {`, ...reads(used).map((line) => `    ${line}`), `      return ${expression};`, '    }'].join('\n');
+    return [`    case ${index}: {`, ...reads(used).map((line) => `    ${line}`), '      const s = new State();', `      return ${expression};`, '    }'].join('\n');
   });
   const body = [
     '"use strict";',
+    `function State() { ${stateFields.map((field) => `this.${field} = null;`).join(' ')} }`,
+    ...scanners,
+    ...chunks,
     'function firstFiring(f) {',
     ...evaluateReads,
     ...guardLines,
-    ...tests,
+    '  const s = new State();',
+    '  let r;',
+    ...calls,
     '  return -1;',
     '}',
     'function trace(f, index) {',
@@ -154,6 +263,6 @@ export function compileFastEvaluator(rules: readonly CompiledRule[]): FastEvalua
     const { rule, leaf } = guardOwners[index]!;
     throw mistypedValue(rule, leaf, side, factValue, rightValue);
   };
-  const helpers = { hasOwn: Object.hasOwn, readPath, numberOf, comparable, sameValue, M: mistyped, R: runtime };
+  const helpers = { hasOwn: Object.hasOwn, readPath, numberOf, comparable, sameValue, lowerOf, M: mistyped, R: runtime };
   return new Function('K', ...Object.keys(helpers), body)(constants, ...Object.values(helpers)) as FastEvaluator;
 }
