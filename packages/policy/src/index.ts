@@ -22,6 +22,8 @@ export type { Diagnostic, PolicyErrorCode } from './errors.js';
 export { builtInFacts, defaultMaxAutoReplies } from './facts.js';
 export type { Counter, FactDefinition, FactType } from './facts.js';
 export { addOperators, handrailOperators, operators } from './operators.js';
+export { regexEngines } from './policy-regex.js';
+export type { RegexEngineChoice } from './policy-regex.js';
 export type { Policy } from './policy.js';
 export { presetNames } from './presets.js';
 export type { PresetName } from './presets.js';

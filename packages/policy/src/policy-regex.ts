@@ -3,6 +3,7 @@
 // Short texts use the native engine; longer ones a linear-time RE2 engine (re2js), on the same
 // pattern translated so both read it alike.
 import { RE2JS } from 're2js';
+import { isLeaf, type CompiledRule, type ConditionNode } from './document.js';
 import { chooseEngine } from './regex-safety.js';
 
 /**
@@ -154,7 +155,7 @@ export class PolicyRegex {
     if (this.remapsFolds && namesFoldsApart(pattern))
       throw new SyntaxError('ignoring case, this pattern names a letter (such as ſ, K, Å, Ω or ẞ) that case folding treats differently on long texts; add the u flag');
     this.linear = RE2JS.compile(toRe2Syntax(pattern, flags), re2Flags(flags));
-    ({ nativeLimit: this.nativeLimit, reason: this.engineReason } = chooseEngine(pattern, nativeRegexLimit));
+    ({ nativeLimit: this.nativeLimit, reason: this.engineReason } = chooseEngine(pattern, nativeRegexLimit, flags));
   }
 
   test(text: string): boolean {
@@ -180,4 +181,45 @@ export function regexProblem(pattern: string, flags: string): string | undefined
       ? `${message} (policies' regexes must also run in linear time on long messages)`
       : message;
   }
+}
+
+/**
+ * Where one regex of a policy runs: `native` (JavaScript's backtracking engine) at every length,
+ * `native-then-linear` (native up to `nativeLimit` characters, the linear engine beyond) or
+ * `linear` at every length, and why.
+ *
+ * @example
+ * const [first]: RegexEngineChoice[] = regexEngines(policy);
+ * console.log(`${first.rule} /${first.pattern}/${first.flags}: ${first.engine} (${first.reason})`);
+ */
+export interface RegexEngineChoice {
+  rule: string;
+  pattern: string;
+  flags: string;
+  engine: 'native' | 'native-then-linear' | 'linear';
+  nativeLimit: number;
+  reason: string;
+}
+
+/**
+ * The engine each regex of a policy runs on, rule by rule in file order: only patterns that
+ * could backtrack super-linearly leave JavaScript's engine.
+ *
+ * @example
+ * for (const choice of regexEngines(policy)) console.log(choice.rule, choice.pattern, choice.engine);
+ */
+export function regexEngines(policy: { document: { rules: readonly CompiledRule[] } }): RegexEngineChoice[] {
+  const choices: RegexEngineChoice[] = [];
+  const visit = (rule: string, node: ConditionNode): void => {
+    if (isLeaf(node)) {
+      if (node.operator !== 'textMatches') return;
+      const { pattern, flags } = node.value as { pattern: string; flags: string };
+      const { nativeLimit, reason } = chooseEngine(pattern, nativeRegexLimit, flags);
+      choices.push({ rule, pattern, flags, engine: nativeLimit === Infinity ? 'native' : nativeLimit > 0 ? 'native-then-linear' : 'linear', nativeLimit, reason });
+    } else if ('all' in node) node.all.forEach((child) => visit(rule, child));
+    else if ('any' in node) node.any.forEach((child) => visit(rule, child));
+    else visit(rule, node.not);
+  };
+  for (const rule of policy.document.rules) visit(rule.name, rule.conditions);
+  return choices;
 }

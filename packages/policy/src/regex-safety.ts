@@ -111,11 +111,11 @@ export function findBacktrackingHazard(pattern: string): string | undefined {
 
 /** A pattern's shape, enough to bound a backtracking engine's work from one position. */
 type Shape =
-  | { kind: 'atom'; first?: string }
+  | { kind: 'atom'; first?: string; text: string }
   | { kind: 'assertion' }
   | { kind: 'sequence'; items: Shape[] }
   | { kind: 'alternation'; items: Shape[] }
-  | { kind: 'repeat'; body: Shape; min: number; max: number };
+  | { kind: 'repeat'; body: Shape; min: number; max: number; bounded?: true };
 
 /** Deeper groups than this are not analysed: such a pattern runs on the linear engine. */
 const deepestAnalysis = 100;
@@ -151,8 +151,8 @@ function shapeOf(tokens: Token[]): Shape | undefined {
         sequence.push(token.text.startsWith('(?=') || token.text.startsWith('(?!') || token.text.startsWith('(?<=') || token.text.startsWith('(?<!') ? { kind: 'assertion' } : inner);
       } else if (token.kind === 'escape' && /^\\[bB]$/.test(token.text)) sequence.push({ kind: 'assertion' });
       else if (token.kind === 'char' && (token.text === '^' || token.text === '$')) sequence.push({ kind: 'assertion' });
-      else if (token.kind === 'char' && token.text !== '.') sequence.push({ kind: 'atom', first: token.text.toLowerCase() });
-      else sequence.push({ kind: 'atom' });
+      else if (token.kind === 'char' && token.text !== '.') sequence.push({ kind: 'atom', first: token.text.toLowerCase(), text: token.text });
+      else sequence.push({ kind: 'atom', text: token.text });
     }
     items.push({ kind: 'sequence', items: sequence });
     return items.length === 1 ? items[0] : { kind: 'alternation', items };
@@ -187,7 +187,7 @@ function costOf(shape: Shape): Cost {
     case 'assertion':
       return { work: 1, ends: 1, unbounded: 0 };
     case 'sequence':
-      return shape.items.map(costOf).reduce(
+      return shape.items.map(costOf).reduce<Cost>(
         (sum, next) => ({ work: capped(sum.work + sum.ends * next.work), ends: capped(sum.ends * next.ends), unbounded: sum.unbounded + next.unbounded }),
         { work: 0, ends: 1, unbounded: 0 },
       );
@@ -214,10 +214,72 @@ function costOf(shape: Shape): Cost {
         if (count >= shape.min) ends = capped(ends + reaching);
       }
       if (shape.min === 0) ends = capped(ends + 1);
-      const unbounded = capped(body.unbounded * counted + (Number.isFinite(shape.max) ? 0 : 1));
+      const unbounded = capped(body.unbounded * counted + (Number.isFinite(shape.max) || shape.bounded ? 0 : 1));
       return { work: Math.max(work, 1), ends: Math.max(ends, 1), unbounded };
     }
   }
+}
+
+/** The literal characters a shape must end with (its own case), or undefined when it can vary. */
+function lastCharacters(shape: Shape): string[] | undefined {
+  switch (shape.kind) {
+    case 'atom': {
+      if (/^[^\\.[^$]$/.test(shape.text)) return [shape.text];
+      return /^\\[^A-Za-z0-9]$/.test(shape.text) ? [shape.text[1]!] : undefined;
+    }
+    case 'assertion':
+      return undefined;
+    case 'sequence': {
+      const last = shape.items[shape.items.length - 1];
+      return last ? lastCharacters(last) : undefined;
+    }
+    case 'alternation': {
+      const all: string[] = [];
+      for (const item of shape.items) {
+        const chars = lastCharacters(item);
+        if (!chars) return undefined;
+        all.push(...chars);
+      }
+      return all;
+    }
+    case 'repeat':
+      return shape.min > 0 ? lastCharacters(shape.body) : undefined;
+  }
+}
+
+/** Whether an unbounded repetition repeats one character set none of `before` belongs to. */
+function separatedFrom(repeat: Extract<Shape, { kind: 'repeat' }>, before: Shape, flags: string): boolean {
+  if (repeat.body.kind !== 'atom') return false;
+  const chars = lastCharacters(before);
+  if (!chars) return false;
+  let set: RegExp;
+  try {
+    set = new RegExp(`^(?:${repeat.body.text})$`, flags.replace(/[gy]/g, ''));
+  } catch {
+    return false;
+  }
+  return chars.every((ch) => !set.test(ch));
+}
+
+/**
+ * Marks unbounded repetitions that cannot make a backtracking engine super-linear:
+ * - one character set right after characters outside it (`key\s*[:=]`): the runs it reads
+ *   from different start positions never overlap, and giving characters back fails at once;
+ * - one at the very end of the pattern (`ERROR:\s+\w+`): reaching it is a match, so it reads
+ *   its run once and nothing is retried.
+ */
+function markBoundedRepetitions(shape: Shape, flags: string, atEnd: boolean): void {
+  if (shape.kind === 'alternation') return shape.items.forEach((item) => markBoundedRepetitions(item, flags, atEnd));
+  if (shape.kind === 'repeat') return markBoundedRepetitions(shape.body, flags, false);
+  if (shape.kind !== 'sequence') return;
+  shape.items.forEach((item, index) => {
+    const last = index === shape.items.length - 1;
+    if (item.kind === 'repeat' && !Number.isFinite(item.max)) {
+      const before = shape.items[index - 1];
+      if ((before && separatedFrom(item, before, flags)) || (atEnd && last && costOf(item.body).unbounded === 0)) item.bounded = true;
+    }
+    markBoundedRepetitions(item, flags, atEnd && last);
+  });
 }
 
 /** Where a policy regex runs, and why. */
@@ -233,18 +295,21 @@ const shortWork = 100;
 
 /**
  * Chooses the engine for a pattern from the work a backtracking engine could do on it: with no
- * unbounded repetition and bounded work from each position, it is linear on JavaScript's engine
- * at any length; with one unbounded repetition and little ambiguity, it is at most quadratic, so
+ * unbounded repetition (apart from those `markBoundedRepetitions` finds harmless) and bounded
+ * work from each position, it is linear on JavaScript's engine at any length; with one unbounded repetition and little ambiguity, it is at most quadratic, so
  * fine on short texts; anything else (`.*a.*`, `(a|aa){1,40}`, `(a|a){25}`) runs on the linear
  * engine at every length.
  *
  * @example
  * chooseEngine('ERROR:|Traceback', 4096).nativeLimit; // Infinity
+ * chooseEngine('(api[_-]?key|password)\\s*[:=]', 4096, 'i').nativeLimit; // Infinity
+ * chooseEngine('.*foo', 4096).nativeLimit; // 4096
  * chooseEngine('(a|aa){1,40}c', 4096).nativeLimit; // 0
  */
-export function chooseEngine(pattern: string, shortLimit: number): EngineChoice {
+export function chooseEngine(pattern: string, shortLimit: number, flags = ''): EngineChoice {
   const shape = shapeOf(tokenize(pattern));
   if (!shape) return { nativeLimit: 0, reason: 'groups nest too deeply to bound backtracking: linear engine' };
+  markBoundedRepetitions(shape, flags, true);
   const { work, unbounded } = costOf(shape);
   if (unbounded === 0 && work <= boundedWork) return { nativeLimit: Infinity, reason: `at most ${work} steps from each position: backtracking engine at every length` };
   if (unbounded === 1 && work <= shortWork) return { nativeLimit: shortLimit, reason: `one unbounded repetition: backtracking engine up to ${shortLimit} characters, linear engine beyond` };

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findBacktrackingHazard } from '../src/regex-safety.js';
 import { PolicyRegex } from '../src/policy-regex.js';
+import { compilePolicy, regexEngines } from '../src/index.js';
 
 describe('unsafe regexes', () => {
   it.each(['(a+)+b', '(a*)*', '(\\w+\\s?)*$', '(x|x)+', '(a|ab)*c', '(?:\\d+){2,}'])('refuses %s', (pattern) => {
@@ -78,18 +79,43 @@ describe('which engine a pattern runs on', () => {
     ['ERROR:|Traceback', Infinity],
     ['\\d{3}-\\d{4}', Infinity],
     ['\\b\\d{4}[ -]?\\d{4}[ -]?\\d{4}[ -]?\\d{4}\\b', Infinity],
-    ['(api[_-]?key|password)\\s*[:=]', 4096],
+    ['(api[_-]?key|password)\\s*[:=]', Infinity],
+    ['E5RROR:\\s+\\w+', Infinity],
+    ['token\\s*=\\s*\\S+', Infinity],
+    ['a\\s*\\s*b', 4096],
+    ['a\\w*b', 4096],
+    ['\\s*x', 4096],
     ['a*?b', 4096],
-    ['.*foo.*', 0],
+    ['.*foo.*', 4096],
+    ['.*foo.*bar', 0],
     ['\\s*\\s*x', 0],
     ['\\s*\\s*\\s*x', 0],
     ['(a+){3}', 0],
-    ['x{2,}y+', 0],
+    ['x{2,}y+', 4096],
+    ['x{2,}y+z', 4096],
+    ['x+\\w+z', 0],
     ['(a|aa){1,40}c', 0],
     ['(a|a){25}b', 0],
     ['(?:\\d|\\w){20}$', 0],
-    ['a+(b|b)+', 0],
+    ['a+(b|b)+', 4096],
+    ['a+(b|b)+c', 0],
   ])('%s: native up to %s characters', (pattern, limit) => {
     expect(new PolicyRegex(pattern, '').nativeLimit).toBe(limit);
+  });
+});
+
+describe('regexEngines', () => {
+  it('lists every regex of a policy with its engine and the reason, rule by rule', () => {
+    const policy = compilePolicy(`policy engines
+rule secret: when content matches /(api[_-]?key|password)\\s*[:=]/i then stop
+rule loose: when content matches /.*foo/ or not sender matches /^bot/ then escalate
+rule risky: when content matches /(a|aa){1,40}c/ then stop`);
+    expect(regexEngines(policy).map(({ rule, pattern, engine, nativeLimit }) => ({ rule, pattern, engine, nativeLimit }))).toEqual([
+      { rule: 'secret', pattern: '(api[_-]?key|password)\\s*[:=]', engine: 'native', nativeLimit: Infinity },
+      { rule: 'loose', pattern: '.*foo', engine: 'native-then-linear', nativeLimit: 4096 },
+      { rule: 'loose', pattern: '^bot', engine: 'native', nativeLimit: Infinity },
+      { rule: 'risky', pattern: '(a|aa){1,40}c', engine: 'linear', nativeLimit: 0 },
+    ]);
+    expect(regexEngines(policy)[3]!.reason).toContain('linear engine');
   });
 });
