@@ -233,12 +233,6 @@ export function compileFastEvaluator(rules: readonly CompiledRule[]): FastEvalua
       return `  const ${variable} = ${valueSource};${numeric}`;
     });
   const evaluateReads = reads(references.keys());
-  // Each rule's trace reads only the facts that rule uses.
-  const traces = rules.map((rule, index) => {
-    used = new Set();
-    const expression = traceExpression(rule.conditions);
-    return [`    case ${index}: {`, ...reads(used).map((line) => `    ${line}`), '      const s = new State();', `      return ${expression};`, '    }'].join('\n');
-  });
   const body = [
     '"use strict";',
     `function State() { ${stateFields.map((field) => `this.${field} = null;`).join(' ')} }`,
@@ -252,17 +246,31 @@ export function compileFastEvaluator(rules: readonly CompiledRule[]): FastEvalua
     ...calls,
     '  return -1;',
     '}',
-    'function trace(f, index) {',
-    '  switch (index) {',
-    ...traces,
-    '  }',
-    '}',
-    'return { firstFiring, trace };',
+    `return { firstFiring, State, scanners: [${scanners.map((_, index) => `W${index}`).join(', ')}] };`,
   ].join('\n');
   const mistyped = (index: number, side: 'fact' | 'value', factValue: unknown, rightValue: unknown) => {
     const { rule, leaf } = guardOwners[index]!;
     throw mistypedValue(rule, leaf, side, factValue, rightValue);
   };
   const helpers = { hasOwn: Object.hasOwn, readPath, numberOf, comparable, sameValue, lowerOf, M: mistyped, R: runtime };
-  return new Function('K', ...Object.keys(helpers), body)(constants, ...Object.values(helpers)) as FastEvaluator;
+  const compiled = new Function('K', ...Object.keys(helpers), body)(constants, ...Object.values(helpers)) as {
+    firstFiring: FastEvaluator['firstFiring'];
+    State: unknown;
+    scanners: unknown[];
+  };
+  // A rule's trace is compiled the first time it is asked for: most rules never decide, and
+  // compiling them all up front would double the work of loading a large policy.
+  const traces: Array<((facts: Record<string, unknown>) => TraceNode) | undefined> = [];
+  const traceOf = (index: number) => {
+    used = new Set();
+    const expression = traceExpression(rules[index]!.conditions);
+    const source = ['"use strict";', 'return function trace(f) {', ...reads(used), '  const s = new State();', `  return ${expression};`, '};'].join('\n');
+    const scanNames = compiled.scanners.map((_, i) => `W${i}`);
+    return new Function('K', ...Object.keys(helpers), 'State', ...scanNames, source)(constants, ...Object.values(helpers), compiled.State, ...compiled.scanners) as (facts: Record<string, unknown>) => TraceNode;
+  };
+  return {
+    firstFiring: compiled.firstFiring,
+    trace: (facts, index) => (traces[index] ??= traceOf(index))(facts),
+  };
 }
+

@@ -12,27 +12,31 @@ function isToken(value: unknown): value is Token {
 
 /** The span covering every token and node in `items` (nested arrays included, nulls skipped). */
 function extent(...items: unknown[]): ast.Span {
-  let start: { line: number; col: number; offset: number } | undefined;
-  let end = 0;
-  const visit = (item: unknown): void => {
-    if (item == null) return;
-    if (Array.isArray(item)) return item.forEach(visit);
-    let from: { line: number; col: number; offset: number };
-    let to: number;
-    if (isToken(item)) {
-      from = item;
-      to = item.offset + item.text.length;
-    } else if (typeof item === 'object' && 'span' in item) {
-      const span = (item as ast.Node).span;
-      from = span;
-      to = span.offset + span.length;
-    } else return;
-    if (!start || from.offset < start.offset) start = { line: from.line, col: from.col, offset: from.offset };
-    if (to > end) end = to;
-  };
-  items.forEach(visit);
+  // Runs for every completed grammar item, so it allocates nothing but the result.
+  const found = { start: undefined as { line: number; col: number; offset: number } | undefined, end: 0 };
+  for (const item of items) cover(item, found);
+  const { start, end } = found;
   if (!start) return { line: 1, col: 1, offset: 0, length: 0 };
-  return { ...start, length: end - start.offset };
+  return { line: start.line, col: start.col, offset: start.offset, length: end - start.offset };
+}
+
+function cover(item: unknown, found: { start: { line: number; col: number; offset: number } | undefined; end: number }): void {
+  if (item == null || typeof item !== 'object') return;
+  if (Array.isArray(item)) {
+    for (const each of item) cover(each, found);
+    return;
+  }
+  let from: { line: number; col: number; offset: number };
+  let to: number;
+  if (isToken(item)) {
+    from = item;
+    to = item.offset + item.text.length;
+  } else if ('span' in item) {
+    from = (item as ast.Node).span;
+    to = from.offset + (item as ast.Node).span.length;
+  } else return;
+  if (!found.start || from.offset < found.start.offset) found.start = from;
+  if (to > found.end) found.end = to;
 }
 
 const identifier = (token: Token): ast.Identifier => ({ name: token.value, span: extent(token) });
@@ -137,11 +141,32 @@ export const defaultAction = ([keyword, action]: Data): ast.Statement => ({ kind
 export const version = ([, [token]]: Data): ast.StringLiteral | ast.NumberLiteral =>
   token.type === 'string' ? string([token]) : { kind: 'string', value: token.value, span: extent(token) };
 export const header = ([keyword, name, versionValue]: Data) => ({ name: identifier(name), version: versionValue ?? undefined, span: extent(keyword, name, versionValue) });
-export const policy = ([head, statements]: Data): ast.Policy => ({
-  kind: 'policy',
-  name: head.name,
-  ...(head.version ? { version: head.version } : {}),
-  statements,
-  comments: [],
-  span: extent(head, statements),
-});
+
+/** Statements so far: each link holds one and the chain before it; built in constant time per statement. */
+export interface StatementChain {
+  statement: ast.Statement;
+  before: StatementChain | null;
+}
+export const noStatements = (): StatementChain | null => null;
+export const appendStatement = ([before, statement]: Data): StatementChain => ({ statement, before });
+
+/** A parsed policy whose statements are still a chain: `finishPolicy` turns it into the AST. */
+export interface ParsedPolicy {
+  head: ReturnType<typeof header>;
+  statements: StatementChain | null;
+}
+export const policy = ([head, statements]: Data): ParsedPolicy => ({ head, statements });
+
+export function finishPolicy({ head, statements }: ParsedPolicy): ast.Policy {
+  const list: ast.Statement[] = [];
+  for (let link = statements; link; link = link.before) list.push(link.statement);
+  list.reverse();
+  return {
+    kind: 'policy',
+    name: head.name,
+    ...(head.version ? { version: head.version } : {}),
+    statements: list,
+    comments: [],
+    span: extent(head, list.length ? [list[0], list[list.length - 1]] : []),
+  };
+}

@@ -45,9 +45,9 @@ interface Grammar {
 const grammar: Grammar = {
   Lexer: lexer,
   ParserRules: [
-    {"name": "policy$ebnf$1", "symbols": []},
-    {"name": "policy$ebnf$1", "symbols": ["policy$ebnf$1", "statement"], "postprocess": (d) => d[0].concat([d[1]])},
-    {"name": "policy", "symbols": ["header", "policy$ebnf$1"], "postprocess": b.policy},
+    {"name": "policy", "symbols": ["header", "statements"], "postprocess": b.policy},
+    {"name": "statements", "symbols": [], "postprocess": b.noStatements},
+    {"name": "statements", "symbols": ["statements", "statement"], "postprocess": b.appendStatement},
     {"name": "header$ebnf$1", "symbols": ["version"], "postprocess": id},
     {"name": "header$ebnf$1", "symbols": [], "postprocess": () => null},
     {"name": "header", "symbols": [{"literal":"policy"}, (lexer.has("identifier") ? {type: "identifier"} : identifier), "header$ebnf$1"], "postprocess": b.header},

@@ -11,7 +11,11 @@ const lexer = createLexer();
 
 @lexer lexer
 
-policy      -> header statement:*                                   {% b.policy %}
+# Statements are collected in a chain and joined once the parse is done (see parse.ts): nearley
+# completes `policy` after every statement, so anything it did per completion would be quadratic.
+policy      -> header statements                                    {% b.policy %}
+statements  -> null                                                 {% b.noStatements %}
+             | statements statement                                 {% b.appendStatement %}
 
 header      -> "policy" %identifier version:?                       {% b.header %}
 version     -> "version" (%number | %string)                        {% b.version %}

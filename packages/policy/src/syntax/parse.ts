@@ -2,6 +2,7 @@ import nearley from 'nearley';
 import type { Token } from 'moo';
 import type * as ast from '../ast.js';
 import { PolicyError, type Diagnostic } from '../errors.js';
+import { finishPolicy, type ParsedPolicy } from './build.js';
 import grammar from './grammar.generated.js';
 import type { Lexer } from './lexer.js';
 
@@ -107,14 +108,14 @@ export function parsePolicy(source: string, options: { file?: string } = {}): as
     throw new PolicyError([unexpectedToken(token, expectedAt(parser, table.length - 2))], source, options.file);
   }
   if (lexer.problem) throw new PolicyError([lexer.problem], source, options.file);
-  const results = parser.results as ast.Policy[];
+  const results = parser.results as ParsedPolicy[];
   if (results.length === 0) {
     const table = (parser as unknown as ParserInternals).table;
     const expected = expectedAt(parser, table.length - 1);
     throw new PolicyError([{ code: 'UNEXPECTED_END', message: 'unexpected end of input', span: endSpan(source), expected }], source, options.file);
   }
   // More than one result would mean an ambiguous grammar; a test guards against it.
-  const policy = results[0] as ast.Policy;
+  const policy = finishPolicy(results[0]!);
   policy.comments = lexer.comments.map((c) => ({ text: c.text, span: { line: c.line, col: c.col, offset: c.offset, length: c.text.length } }));
   return policy;
 }
