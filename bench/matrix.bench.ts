@@ -6,6 +6,7 @@
 //
 //   corepack pnpm bench                       full matrix; writes docs/performance-chart.svg
 //   tsx bench/matrix.bench.ts --quick         a small corner of it, for smoke tests
+//   tsx bench/matrix.bench.ts --check-targets exit 2 when a target of the table's end is missed
 //   tsx bench/matrix.bench.ts --only=keyword,200,100000   one slice (kind, rules, bytes; any may be empty)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -19,6 +20,7 @@ import { samples } from './messages.js';
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
+const checkTargets = args.has('--check-targets');
 /** `--only kind,rules,size` (any part may be empty) times a slice of the matrix, without the chart. */
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
 const pickOnly = <T>(all: T[], part: string | undefined) => (part ? all.filter((item) => String(item) === part) : all);
@@ -157,6 +159,52 @@ async function main(): Promise<number> {
     console.log(`  ${fmtSize(size).padStart(8)} ${fmtUs(handrail).padStart(10)} ${fmtUs(hand).padStart(10)} ${fmtRatio(handrail, hand!).padStart(8)}`);
   }
 
+  // Compile time: text to a Policy ready to decide, per rule, for the mixed workload.
+  console.log('');
+  console.log('═══ compile (text → Policy, mixed rules) ═══');
+  const compileMs = new Map<number, number>();
+  for (const rules of ruleCounts) {
+    const text = workloadPolicy('mixed', rules);
+    const times: number[] = [];
+    for (let run = 0; run < (quick ? 1 : 5); run++) {
+      const cpu0 = process.cpuUsage();
+      compilePolicy(text);
+      const cpu = process.cpuUsage(cpu0);
+      times.push((cpu.user + cpu.system) / 1000);
+    }
+    const best = Math.min(...times);
+    compileMs.set(rules, best);
+    console.log(`  ${String(rules).padStart(5)} rules ${best.toFixed(1).padStart(8)} ms ${((best * 1000) / rules).toFixed(0).padStart(7)} µs/rule`);
+  }
+
+  // The issue's targets, as ratios measured in this run.
+  const cell = (kind: Cell['kind'], rules: number, size: number) => cells.find((c) => c.kind === kind && c.rules === rules && c.size === size);
+  const verdicts: Array<[string, number | undefined, (value: number) => boolean, string]> = [];
+  const keyword = cell('keyword', 200, 100_000);
+  verdicts.push(['200 keyword rules × 100 KB: naive / Handrail', keyword?.naive && keyword.naive / keyword.handrail, (v) => v >= 3, '≥ 3×']);
+  const perRule = (rules: number) => {
+    const c = cell('mixed', rules, 100);
+    return c && c.handrail / rules;
+  };
+  const at2000 = perRule(2000);
+  const at20 = perRule(20);
+  verdicts.push(['mixed, 100 B: per-rule time at 2,000 rules / at 20', at2000 && at20 && at2000 / at20, (v) => v <= 2, '≤ 2×']);
+  const big = cell('mixed', 2000, 100);
+  verdicts.push(['mixed, 2,000 rules × 100 B: Handrail / naive', big?.naive && big.handrail / big.naive, (v) => v <= 1.5, '≤ 1.5×']);
+  for (const c of cells.filter((c) => c.kind === 'twenty')) verdicts.push([`20-rule policy × ${fmtSize(c.size)}: Handrail / hand-written`, c.hand && c.handrail / c.hand, (v) => v <= 1.5, '≤ 1.5×']);
+  const compile2000 = compileMs.get(2000);
+  const compile200 = compileMs.get(200);
+  verdicts.push(['compile: per-rule time at 2,000 rules / at 200', compile2000 && compile200 && compile2000 / 2000 / (compile200 / 200), (v) => v <= 2, '≤ 2×']);
+  verdicts.push(['compile 2,000 rules (ms)', compile2000, (v) => v < 200, '< 200']);
+  console.log('');
+  console.log(`Targets${quick ? ' (QUICK run: not meaningful)' : ''}:`);
+  let missed = false;
+  for (const [label, value, pass, target] of verdicts) {
+    if (value === undefined) continue;
+    missed ||= !pass(value);
+    console.log(`  ${pass(value) ? 'PASS' : 'FAIL'}  ${label}: ${value.toFixed(2)} (target ${target})`);
+  }
+
   console.log('');
   console.log(`agreement: ${agreed ? 'OK' : 'FAILED'} (Handrail, naive and json-rules-engine on every cell; Handrail and hand-written on the 20-rule policy)`);
   if (!quick && !only) {
@@ -166,7 +214,7 @@ async function main(): Promise<number> {
     console.log(`wrote ${chart.pathname} and bench/results/matrix.json`);
   }
   console.log(`(checksum ${sink})`);
-  return agreed ? 0 : 1;
+  return !agreed ? 1 : checkTargets && missed ? 2 : 0;
 }
 
 main().then(

@@ -33,3 +33,13 @@ describe('bench/matrix.bench.ts --quick', () => {
     for (const workload of ['═══ keyword', '═══ regex', '═══ tool', '═══ mixed', '═══ 20-rule policy']) expect(run.stdout).toContain(workload);
   }, 300_000);
 });
+
+describe('bench/replay.bench.ts --quick', () => {
+  it('replays every turn and prints turns per second beside reading and parsing alone', () => {
+    const run = spawnSync('npx', ['tsx', 'bench/replay.bench.ts', '--quick'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    const output = `${run.stdout}\n${run.stderr}`;
+    expect(run.status, output).toBe(0);
+    expect(run.stdout).toMatch(/read \+ JSON\.parse +[\d,]+ turns\/s/);
+    expect(run.stdout).toMatch(/replayFile +[\d,]+ turns\/s/);
+  }, 150_000);
+});
