@@ -2,13 +2,11 @@
 // auto-replies per sender, the policy check before each reply, then the auto-reply chain
 // (policy's fixed reply → tool calls → code blocks → model → defaultAutoReply).
 import { randomUUID } from 'node:crypto';
-import { ConfigurationError, delayProblem, findCodeBlocks, presetPolicy, withDeadline, type DecideOptions, type Decision, type FactProvider, type Policy } from '@handrail/policy';
+import { ConfigurationError, findCodeBlocks, presetPolicy, type DecideOptions, type FactProvider, type Policy } from '@handrail/policy';
 import type { AuditLog } from '../audit/audit-log.js';
-import { answerText } from '../channels/answers.js';
-import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest } from '../channels/approval.js';
-import { askWithTimeout } from '../channels/timeout.js';
+import type { ApprovalChannel } from '../channels/approval.js';
 import { CodeExecutionError, codeTimeoutMs, executeCodeBlock, languageOf, type CodeExecutionConfig } from '../code/execute.js';
-import { askInRun, chatRun, decideInRun, nextApproval, stepInRun } from '../durable/agent-run.js';
+import { askInRun, chatRun, stepInRun } from '../durable/agent-run.js';
 import type { DurableRun } from '../durable/durable-run.js';
 import { EventEmitter, type AutoReplySource, type ChatEnd, type EventListener, type HandrailEvent } from '../events.js';
 import type { GetHumanInput } from '../io/callback-io.js';
@@ -16,7 +14,8 @@ import { getDefaultIO, type HumanIO, type InputOptions } from '../io/io.js';
 import { asStored, contentText, toMessage, toModelMessages, type Message, type MessageInput, type ToolResponse } from '../messages.js';
 import type { Model, ToolDefinition, Usage } from '../models/model.js';
 import type { Agent, ReplyResult, SendOptions } from './agent.js';
-import { checkHumanReply, type HumanInputMode, type HumanReplyHost } from './human-reply.js';
+import { createSupervisor, rejectModeOf, type Supervisor, type SupervisorOptions } from '../supervisor/supervisor.js';
+import { checkHumanReply, defaultPrompt, typedChannel, type HumanInputMode, type HumanReplyHost } from './human-reply.js';
 import { formatReceivedMessage } from './print-message.js';
 import { executeToolCall, toolReply, type ToolFunction } from './tool-calls.js';
 
@@ -62,10 +61,21 @@ export interface ConversableAgentOptions {
   channels?: Record<string, HumanIO | ApprovalChannel>;
   /**
    * Where escalations that name no channel go; without it they go to the io (or `getHumanInput`).
-   * Answers: reply → the reply; approve → go on as `continue` (tool calls run); edit → tool call
-   * runs with the new arguments; reject → the chat ends (`rejected`); timeout → `onNoInput`.
+   * Answers (docs/supervisor.md): reply → the reply; approve → go on as `continue` (tool calls
+   * run); edit → the policy decides the edited call again, and it runs with the new arguments if
+   * it passes; reject → per `onReject`; timeout → `onNoInput`.
    */
   approvalChannel?: ApprovalChannel;
+  /**
+   * What a person's reject does: `end` (the default here: the chat ends, `rejected`) or `refuse`
+   * (the refusal goes to the sender, the chat goes on), for the agent or per rule. Typed `exit`
+   * always ends the chat, as in AutoGen.
+   */
+  onReject?: SupervisorOptions['onReject'];
+  /** The text a refusal gives the sender (`onReject: 'refuse'`); see `defaultRejectionMessage`. */
+  rejectionMessage?: string;
+  /** Decide and record, never enforce: the agent auto-replies whatever the policy says. */
+  shadow?: boolean;
   /** The run id in approval requests; by default a random one per conversation. */
   runId?: string;
   /** Values of the custom facts the policy declares. */
@@ -156,10 +166,12 @@ export class ConversableAgent implements Agent {
   readonly #channels: Record<string, HumanIO | ApprovalChannel>;
   readonly #approvalChannel: ApprovalChannel | undefined;
   readonly #runId: string | undefined;
-  readonly #runIds = new Map<Agent, string>();
   #run: DurableRun | undefined;
   readonly #facts: Record<string, FactProvider> | undefined;
   readonly #decideOptions: Omit<DecideOptions, 'facts' | 'humanAvailable'>;
+  readonly #supervision: Pick<ConversableAgentOptions, 'onReject' | 'rejectionMessage' | 'shadow'>;
+  /** One supervisor per run, else per conversation partner. */
+  #supervisors = new WeakMap<object, Supervisor>();
   readonly #host: HumanReplyHost;
 
   constructor(name: string, options: ConversableAgentOptions = {}, defaults: { humanInputMode?: HumanInputMode; systemMessage?: string | null; codeExecutionConfig?: CodeExecutionConfig | false; description?: string } = {}) {
@@ -191,6 +203,7 @@ export class ConversableAgent implements Agent {
     this.#runId = options.runId;
     this.#facts = options.facts;
     this.#decideOptions = { ...(options.decideOptions ?? {}) };
+    this.#supervision = { onReject: options.onReject ?? 'end', ...(options.rejectionMessage !== undefined ? { rejectionMessage: options.rejectionMessage } : {}), ...(options.shadow ? { shadow: true } : {}) };
     if (options.onEvent) this.events.on(options.onEvent);
     this.#host = this.#makeHost();
   }
@@ -265,11 +278,11 @@ export class ConversableAgent implements Agent {
     if (agent) {
       this.#conversations.delete(agent);
       this.#startedAt.delete(agent);
-      this.#runIds.delete(agent);
+      this.#supervisors.delete(agent);
     } else {
       this.#conversations.clear();
       this.#startedAt.clear();
-      this.#runIds.clear();
+      this.#supervisors = new WeakMap();
     }
   }
 
@@ -504,81 +517,16 @@ export class ConversableAgent implements Agent {
     return channel;
   }
 
-  /**
-   * Asks through an approval channel with the events and the time limit around it, as askHuman
-   * does for an io. Subclasses may override it.
-   *
-   * @example
-   * const answer = await agent.askApproval(request, webhook, { sender: assistant, timeoutMs: 60_000, channel: 'webhook' });
-   */
-  protected async askApproval(request: ApprovalRequest, channel: ApprovalChannel, options: { sender: Agent; timeoutMs?: number; channel: string }): Promise<ApprovalAnswer> {
-    const sender = options.sender.name;
-    const durable = this.#run && nextApproval(this.#run, this.name, request);
-    if (durable) request = durable.request;
-    this.emit({
-      type: 'human-input-requested',
-      agent: this.name,
-      sender,
-      prompt: request.prompt,
-      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-      channel: options.channel,
-      approvalId: request.id,
-    });
-    const answer = durable
-      ? await this.#run!.awaitApproval(request, { key: durable.key, channel })
-      : await askWithTimeout(channel, request, options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
-    this.emit({
-      type: 'human-input-received',
-      agent: this.name,
-      sender,
-      prompt: request.prompt,
-      answer: answerText(answer),
-      timedOut: answer.kind === 'timeout',
-      channel: answer.channel ?? options.channel,
-      ...('by' in answer && answer.by !== undefined ? { by: answer.by } : {}),
-      approvalId: request.id,
-      approval: answer,
-    });
-    return answer;
-  }
-
-  /** Asks a person through `getHumanInput`, with the events and the time limit around it. */
-  protected async askHuman(prompt: string, options: { sender: Agent | null; timeoutMs?: number; channel?: string; decision?: Decision }): Promise<{ answer: string; timedOut: boolean }> {
+  /** Asks a person through `getHumanInput` (the first message, a speaker to choose), with the events around it. */
+  protected async askHuman(prompt: string, options: { sender: Agent | null; channel?: string }): Promise<{ answer: string; timedOut: boolean }> {
     const sender = options.sender?.name ?? null;
-    this.emit({
-      type: 'human-input-requested',
-      agent: this.name,
-      sender,
-      prompt,
-      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-      ...(options.channel !== undefined ? { channel: options.channel } : {}),
-    });
-    if (this.#run) {
-      // In a durable run the question is an approval of the run; the io answers it, or the store.
-      const channel = options.channel !== undefined ? { channel: options.channel } : {};
-      const limits = { ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}), ...(options.decision ? { decision: options.decision } : {}) };
-      const input = async (signal: AbortSignal) => String((await this.getHumanInput(prompt, { signal, ...channel })) ?? '');
-      const { answer, timedOut } = await askInRun(this.#run, { agent: this.name, sender, prompt, policy: this.policy, ...channel, ...limits }, input);
-      this.emit({ type: 'human-input-received', agent: this.name, sender, prompt, answer, timedOut });
-      return { answer, timedOut };
-    }
-    // A time limit nobody can state is refused before the person is asked.
-    const problem = options.timeoutMs === undefined ? undefined : delayProblem(options.timeoutMs);
-    if (problem !== undefined) throw new RangeError(problem);
-    const controller = new AbortController();
-    const asked = Promise.resolve(this.getHumanInput(prompt, { signal: controller.signal, ...(options.channel !== undefined ? { channel: options.channel } : {}) }));
-    let timedOut = false;
-    const answer =
-      options.timeoutMs === undefined
-        ? await asked
-        : await withDeadline(asked, options.timeoutMs, () => {
-            timedOut = true;
-            controller.abort();
-            return '';
-          });
-    const text = typeof answer === 'string' ? answer : String(answer ?? '');
-    this.emit({ type: 'human-input-received', agent: this.name, sender, prompt, answer: text, timedOut });
-    return { answer: text, timedOut };
+    const channel = options.channel !== undefined ? { channel: options.channel } : {};
+    this.emit({ type: 'human-input-requested', agent: this.name, sender, prompt, ...channel });
+    const input = async (signal?: AbortSignal) => String((await this.getHumanInput(prompt, { ...(signal ? { signal } : {}), ...channel })) ?? '');
+    // In a durable run the question is an approval of the run; the io answers it, or the store.
+    const answer = this.#run ? (await askInRun(this.#run, { agent: this.name, sender, prompt, policy: this.policy, ...channel }, input)).answer : await input();
+    this.emit({ type: 'human-input-received', agent: this.name, sender, prompt, answer, timedOut: false });
+    return { answer, timedOut: false };
   }
 
   async #answerToolCalls(message: Message, edited: Readonly<Record<string, string>> = {}): Promise<Message> {
@@ -643,6 +591,38 @@ export class ConversableAgent implements Agent {
     return { role: 'user', content: response.content };
   }
 
+  /** The supervisor of the conversation with `sender`: the one path of decide → ask → answer → verdict, journal and audit. */
+  #supervisor(sender: Agent): Supervisor {
+    const key: object = this.#run ?? sender;
+    let supervisor = this.#supervisors.get(key);
+    if (supervisor) return supervisor;
+    const typed = (name: string | undefined) => typedChannel(name ?? 'io', (prompt, signal) => this.getHumanInput(prompt, { signal, ...(name !== undefined ? { channel: name } : {}) }));
+    supervisor = createSupervisor({
+      policy: this.policy,
+      name: this.name,
+      channel: this.#approvalChannel ?? typed(undefined),
+      channels: (name) => {
+        const channel = this.#namedChannel(name);
+        return isApprovalChannel(channel) ? channel : typed(name);
+      },
+      humanAvailable: this.humanInputMode !== 'NEVER',
+      ...(this.#facts ? { facts: this.#facts } : {}),
+      decideOptions: this.#decideOptions,
+      prompt: defaultPrompt,
+      ...this.#supervision,
+      // Typed text can only end the chat: "exit" stops the conversation, as the prompt says.
+      onReject: (decision) => (this.#typed(decision.channel) ? 'end' : rejectModeOf(this.#supervision.onReject, decision)),
+      ...(this.#run ? { run: this.#run } : { runId: this.#runId ?? randomUUID() }),
+    });
+    this.#supervisors.set(key, supervisor);
+    return supervisor;
+  }
+
+  /** Whether an escalation through this channel is asked as typed text (an io) rather than an approval channel. */
+  #typed(name: string | undefined): boolean {
+    return name === undefined ? this.#approvalChannel === undefined : !isApprovalChannel(this.#namedChannel(name));
+  }
+
   #makeHost(): HumanReplyHost {
     // The check reaches the counters and the person through this narrow object only.
     const agent = this;
@@ -653,11 +633,8 @@ export class ConversableAgent implements Agent {
       get humanInputMode() {
         return agent.humanInputMode;
       },
-      get policy() {
-        return agent.policy;
-      },
-      facts: this.#facts,
-      decideOptions: this.#decideOptions,
+      supervisor: (sender) => agent.#supervisor(sender),
+      typed: (name) => agent.#typed(name),
       autoReplies: (sender) => agent.consecutiveAutoReplyCount(sender),
       setAutoReplies: (sender, value) => void agent.#autoReplies.set(sender, value),
       maxConsecutiveAutoReply: (sender) => agent.maxConsecutiveAutoReply(sender),
@@ -676,21 +653,6 @@ export class ConversableAgent implements Agent {
         const members = (sender as { groupChat?: { agentByName(name: string): Agent | undefined } }).groupChat;
         const author = (message.name !== undefined && members?.agentByName(message.name)) || sender;
         return author instanceof ConversableAgent && author.model !== undefined;
-      },
-      askHuman: (prompt, options) => agent.askHuman(prompt, options),
-      approvalChannel: (name) => {
-        if (name === undefined) return agent.#approvalChannel;
-        const channel = agent.#namedChannel(name);
-        return isApprovalChannel(channel) ? channel : undefined;
-      },
-      askApproval: (request, channel, options) => agent.askApproval(request, channel, options),
-      decide: (turn, options, sender) => decideInRun(agent.#run, agent.policy, turn, options, agent.name, sender.name),
-      runId: (sender) => {
-        if (agent.#run) return agent.#run.runId;
-        if (agent.#runId !== undefined) return agent.#runId;
-        let id = agent.#runIds.get(sender);
-        if (!id) agent.#runIds.set(sender, (id = randomUUID()));
-        return id;
       },
       print: (text) => agent.print(text),
       emit: (event) => agent.emit(event),

@@ -1,16 +1,22 @@
 // The check an agent makes before it auto-replies (AutoGen's check_termination_and_human_reply),
-// with the decision taken by the policy and only its consequences written here:
-//   stop      → the chat ends, the counter is reset;
-//   escalate  → ask; `exit` ends, text is the reply, no input acts per the decision's onNoInput;
-//               through an approval channel: reply is the reply, approve goes on as continue,
-//               edit goes on with the tool call's new arguments, reject ends, timeout is no input;
-//   continue  → counter + 1, "USING AUTO REPLY..." (not in NEVER), then the auto-reply.
-import { randomUUID } from 'node:crypto';
-import { deadlineEnd, decide, findCodeBlocks, type DecideOptions, type Decision, type FactProvider, type Policy, type Turn } from '@handrail/policy';
-import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest, ApprovalTool } from '../channels/approval.js';
+// a thin caller of the supervisor: the supervisor decides, asks, maps the answer, journals and
+// audits; only the AutoGen consequences of its verdict are written here:
+//   stop      → the chat ends (cause stop, exit, rejected or no-input), the counter is reset;
+//   reply     → the person's text is the reply (each tool call gets USER INTERRUPTED);
+//   reject    → with onReject 'refuse', the refusal is the reply (each tool call gets it too);
+//   proceed   → counter + 1 (none after a person's word), "USING AUTO REPLY..." (not in NEVER),
+//               then the auto-reply, with an approver's edited arguments when they passed the policy.
+// Typed text (the io, getHumanInput) keeps AutoGen's meaning through `typedChannel`: "" is no
+// input, "exit" a reject that ends the chat, any other text a reply.
+import type { Decision, Turn } from '@handrail/policy';
+import { findCodeBlocks } from '@handrail/policy';
+import { answerText } from '../channels/answers.js';
+import type { ApprovalAnswer, ApprovalChannel, ApprovalTool } from '../channels/approval.js';
 import type { ChatEnd, HandrailEvent } from '../events.js';
 import { contentText, type Message, type ToolResponse } from '../messages.js';
-import { fillPrompt } from '../supervisor/question.js';
+import { answeredByPerson, autoRepliesAfter } from '../supervisor/counters.js';
+import type { Supervisor } from '../supervisor/supervisor.js';
+import type { SettledVerdict } from '../supervisor/verdict.js';
 import type { Agent } from './agent.js';
 
 /** AutoGen's human input modes; each is shorthand for the preset policy of that name. */
@@ -19,13 +25,17 @@ export type HumanInputMode = 'ALWAYS' | 'NEVER' | 'TERMINATE';
 export const noHumanInputNote = '>>>>>>>> NO HUMAN INPUT RECEIVED.';
 export const usingAutoReplyNote = '>>>>>>>> USING AUTO REPLY...';
 
+/** The text typed at an io that ends the chat, as in AutoGen. */
+const exitText = 'exit';
+
 /** What the check needs from its agent. */
 export interface HumanReplyHost {
   readonly name: string;
   readonly humanInputMode: HumanInputMode;
-  readonly policy: Policy;
-  readonly facts: Readonly<Record<string, FactProvider>> | undefined;
-  readonly decideOptions: Omit<DecideOptions, 'facts' | 'humanAvailable'>;
+  /** The supervisor of the conversation with `sender`. */
+  supervisor(sender: Agent): Supervisor;
+  /** Whether an escalation through this channel (a rule's `via`, or the default) is asked as typed text. */
+  typed(channel: string | undefined): boolean;
   autoReplies(sender: Agent): number;
   setAutoReplies(sender: Agent, value: number): void;
   maxConsecutiveAutoReply(sender: Agent): number;
@@ -36,19 +46,6 @@ export interface HumanReplyHost {
   tokens(sender: Agent): { prompt: number; completion: number; total: number };
   /** Whether the message's author (the sender, or the group member it relays) is a model: its role is then `assistant`. */
   authorIsModel(sender: Agent, message: Message): boolean;
-  /** `decision` is the escalation that asks, when one does. */
-  askHuman(prompt: string, options: { sender: Agent | null; timeoutMs?: number; channel?: string; decision?: Decision }): Promise<{ answer: string; timedOut: boolean }>;
-  /** Decides the turn instead of `decide(policy, turn, options)`: a durable run journals and audits the decision. */
-  decide?(turn: Turn, options: DecideOptions, sender: Agent): Promise<Decision>;
-  /**
-   * The approval channel an escalation goes to: the one named by the decision, else the agent's
-   * default; undefined to ask through `askHuman` (the io path).
-   */
-  approvalChannel?(name: string | undefined): ApprovalChannel | undefined;
-  /** Asks through an approval channel, with the events and the time limit around it. */
-  askApproval?(request: ApprovalRequest, channel: ApprovalChannel, options: { sender: Agent; timeoutMs?: number; channel: string }): Promise<ApprovalAnswer>;
-  /** The run the conversation with `sender` belongs to, for approval requests. */
-  runId?(sender: Agent): string;
   print(text: string): void;
   emit(event: HandrailEvent): void;
 }
@@ -59,6 +56,21 @@ export type HumanReplyOutcome =
   | { kind: 'reply'; message: Message }
   /** `toolArguments`: new arguments (JSON text) by tool call id, from an approver's edit. */
   | { kind: 'auto-reply'; reply?: string; toolArguments?: Record<string, string> };
+
+/**
+ * An io as an approval channel: the person types text to the request's prompt. "exit" is a
+ * reject (which ends the chat), anything else a reply ("" is no input).
+ */
+export function typedChannel(name: string, input: (prompt: string, signal: AbortSignal) => Promise<string>): ApprovalChannel {
+  return {
+    name,
+    ask: async (request, { signal }) => {
+      const text = await input(request.prompt, signal);
+      const at = new Date().toISOString();
+      return text === exitText ? { kind: 'reject', message: exitText, at } : { kind: 'reply', text, at };
+    },
+  };
+}
 
 /**
  * The turn the policy decides on: message m from the sender, and this agent's counter and limit
@@ -95,10 +107,10 @@ export function defaultPrompt(decision: Extract<Decision, { action: 'escalate' }
 
 export { fillPrompt } from '../supervisor/question.js';
 
-/** The reply carrying a person's answer; each tool call of m gets `USER INTERRUPTED`. */
-function humanMessage(answer: string, message: Message): Message {
+/** The reply carrying a person's answer; each tool call of m gets `toolResult`. */
+function humanMessage(answer: string, message: Message, toolResult = 'USER INTERRUPTED'): Message {
   const reply: Message = { role: 'user', content: answer };
-  const interrupted: ToolResponse[] = (message.tool_calls ?? []).map((call) => ({ role: 'tool', tool_call_id: call.id, content: 'USER INTERRUPTED' }));
+  const interrupted: ToolResponse[] = (message.tool_calls ?? []).map((call) => ({ role: 'tool', tool_call_id: call.id, content: toolResult }));
   if (interrupted.length) reply.tool_responses = interrupted;
   return reply;
 }
@@ -114,133 +126,93 @@ function approvalTool(call: NonNullable<Message['tool_calls']>[number]): Approva
   return { name: call.function.name, args, callId: call.id };
 }
 
-/**
- * The approval request for an escalation of message m: the prompt, the message and its tool
- * calls, and the deciding rule, reason and policy.
- *
- * @example
- * const request = approvalRequestOf({ agent: 'user', sender: 'assistant', runId, message, prompt, decision, role: 'assistant' });
- */
-export function approvalRequestOf(options: {
-  agent: string;
-  sender: string;
-  runId: string;
-  message: Message;
-  role: string;
-  prompt: string;
-  decision: Extract<Decision, { action: 'escalate' }>;
-}): ApprovalRequest {
-  const { message, decision } = options;
-  const now = Date.now();
-  const tools = (message.tool_calls ?? []).map(approvalTool);
-  return {
-    id: randomUUID(),
-    runId: options.runId,
-    createdAt: new Date(now).toISOString(),
-    ...(decision.timeoutMs !== undefined ? { expiresAt: deadlineEnd(decision.timeoutMs, now) } : {}),
-    agent: options.agent,
-    sender: options.sender,
-    prompt: options.prompt,
-    message: { role: options.role, content: message.content, ...(message.name !== undefined ? { name: message.name } : {}) },
-    ...(tools.length ? { tool: tools[0]! } : {}),
-    ...(tools.length > 1 ? { tools } : {}),
-    decision: {
-      rule: decision.rule,
-      reason: decision.reason,
-      onNoInput: decision.onNoInput,
-      policy: { ...decision.policy },
-      ...(decision.channel !== undefined ? { channel: decision.channel } : {}),
-      ...(decision.timeoutMs !== undefined ? { timeoutMs: decision.timeoutMs } : {}),
-    },
-  };
-}
-
 function ended(host: HumanReplyHost, sender: Agent, cause: ChatEnd['cause'], reason: string, rule: string | null): HumanReplyOutcome {
   host.setAutoReplies(sender, 0);
   return { kind: 'end', end: { cause, agent: host.name, reason, rule } };
 }
 
 /**
- * Decides, with the agent's policy, what to do with message m from the sender, and does the
- * human part of it.
- *
- * @example
- * const outcome = await checkHumanReply(agent, lastMessage, sender, 3);
+ * Decides, through the agent's supervisor, what to do with message m from the sender, and does
+ * the AutoGen part of it.
  */
 export async function checkHumanReply(host: HumanReplyHost, message: Message, sender: Agent, step: number): Promise<HumanReplyOutcome> {
   const turn = turnOf(host, message, sender, step);
-  const options: DecideOptions = {
-    ...host.decideOptions,
-    ...(host.facts ? { facts: host.facts } : {}),
-    humanAvailable: host.humanInputMode !== 'NEVER',
-  };
-  const decision = host.decide ? await host.decide(turn, options, sender) : await decide(host.policy, turn, options);
-  host.emit({ type: 'decision-made', agent: host.name, sender: sender.name, ...(message.name && message.name !== sender.name ? { author: message.name } : {}), decision, turn });
-  if (decision.reset.includes('auto_replies')) host.setAutoReplies(sender, 0);
-
-  if (decision.action === 'stop') return ended(host, sender, 'stop', decision.reason, decision.rule);
-
-  if (decision.action === 'escalate') {
-    const prompt = fillPrompt(decision.prompt ?? defaultPrompt(decision), host.name, sender.name);
-    const channel = host.approvalChannel?.(decision.channel);
-    if (channel && host.askApproval) {
-      const request = approvalRequestOf({ agent: host.name, sender: sender.name, runId: host.runId?.(sender) ?? randomUUID(), message, role: turn.role ?? message.role, prompt, decision });
-      const answer = await host.askApproval(request, channel, {
-        sender,
-        ...(decision.timeoutMs !== undefined ? { timeoutMs: decision.timeoutMs } : {}),
-        channel: decision.channel ?? channel.name,
+  const author = message.name && message.name !== sender.name ? { author: message.name } : {};
+  const verdict = await host.supervisor(sender).check(turn, {
+    tools: (message.tool_calls ?? []).map(approvalTool),
+    message: { role: turn.role ?? message.role, content: message.content, ...(message.name !== undefined ? { name: message.name } : {}) },
+    onDecision: (decision, decided) => {
+      host.emit({ type: 'decision-made', agent: host.name, sender: sender.name, ...author, decision, turn: decided });
+      if (decision.reset.includes('auto_replies')) host.setAutoReplies(sender, 0);
+    },
+    onQuestion: (request, channel) => {
+      const named = host.typed(request.decision.channel) ? request.decision.channel : channel;
+      host.emit({
+        type: 'human-input-requested',
+        agent: host.name,
+        sender: sender.name,
+        prompt: request.prompt,
+        ...(request.decision.timeoutMs !== undefined ? { timeoutMs: request.decision.timeoutMs } : {}),
+        ...(named !== undefined ? { channel: named } : {}),
+        approvalId: request.id,
       });
-      const by = 'by' in answer && answer.by ? ` by ${answer.by}` : '';
-      let toolArguments: Record<string, string> | undefined;
-      if (answer.kind === 'reject') {
-        host.print(`>>>>>>>> REJECTED${by}.`);
-        return ended(host, sender, 'rejected', answer.message ? `rejected${by}: ${answer.message}` : `rejected${by}`, decision.rule);
-      }
-      if (answer.kind === 'reply' && answer.text !== '') {
-        host.setAutoReplies(sender, 0);
-        return { kind: 'reply', message: humanMessage(answer.text, message) };
-      }
-      if (answer.kind === 'approve') host.print(`>>>>>>>> APPROVED${by}.`);
-      else if (answer.kind === 'edit') {
-        const calls = message.tool_calls ?? [];
-        const call = calls.find((item) => item.id === answer.callId) ?? (answer.callId === undefined ? calls[0] : undefined);
-        if (call) toolArguments = { [call.id]: typeof answer.args === 'string' ? answer.args : JSON.stringify(answer.args) };
-        host.print(call ? `>>>>>>>> APPROVED WITH EDITED ARGUMENTS FOR ${call.function.name}${by}.` : `>>>>>>>> APPROVED${by} (there was no tool call to edit).`);
-      } else {
-        host.print(noHumanInputNote);
-        if (decision.onNoInput === 'stop') return ended(host, sender, 'no-input', decision.reason, decision.rule);
-        if (decision.onNoInput === 'reply') {
-          host.setAutoReplies(sender, 0);
-          return { kind: 'reply', message: humanMessage('', message) };
-        }
-      }
-      return autoReply(host, sender, decision, toolArguments);
-    }
-    const { answer } = await host.askHuman(prompt, {
-      sender,
-      ...(decision.timeoutMs !== undefined ? { timeoutMs: decision.timeoutMs } : {}),
-      ...(decision.channel !== undefined ? { channel: decision.channel } : {}),
-      decision,
-    });
-    if (answer === 'exit') return ended(host, sender, 'exit', 'the person typed exit', decision.rule);
-    if (answer !== '') {
-      host.setAutoReplies(sender, 0);
-      return { kind: 'reply', message: humanMessage(answer, message) };
-    }
-    host.print(noHumanInputNote);
-    if (decision.onNoInput === 'stop') return ended(host, sender, 'no-input', decision.reason, decision.rule);
-    if (decision.onNoInput === 'reply') {
-      host.setAutoReplies(sender, 0);
-      return { kind: 'reply', message: humanMessage('', message) };
-    }
-  }
-
-  return autoReply(host, sender, decision, undefined);
+    },
+    onAnswer: (request, answer, channel) => {
+      const named = host.typed(request.decision.channel) ? request.decision.channel : (answer.channel ?? channel);
+      host.emit({
+        type: 'human-input-received',
+        agent: host.name,
+        sender: sender.name,
+        prompt: request.prompt,
+        answer: answerText(answer),
+        timedOut: answer.kind === 'timeout',
+        ...(named !== undefined ? { channel: named } : {}),
+        ...('by' in answer && answer.by !== undefined ? { by: answer.by } : {}),
+        approvalId: request.id,
+        approval: answer,
+      });
+    },
+  });
+  return outcomeOf(host, verdict, message, sender);
 }
 
-function autoReply(host: HumanReplyHost, sender: Agent, decision: Decision, toolArguments: Record<string, string> | undefined): HumanReplyOutcome {
-  host.setAutoReplies(sender, host.autoReplies(sender) + 1);
-  if (host.humanInputMode !== 'NEVER') host.print(usingAutoReplyNote);
-  if (decision.action === 'continue' && decision.reply !== undefined) return { kind: 'auto-reply', reply: decision.reply };
-  return toolArguments ? { kind: 'auto-reply', toolArguments } : { kind: 'auto-reply' };
+/** The AutoGen consequences of a verdict. */
+function outcomeOf(host: HumanReplyHost, verdict: SettledVerdict, message: Message, sender: Agent): HumanReplyOutcome {
+  const { answer } = verdict;
+  const by = answer && 'by' in answer && answer.by ? ` by ${answer.by}` : '';
+  const rule = verdict.decision.rule;
+  if (answer && !answeredByPerson(answer) && verdict.kind !== 'reject') host.print(noHumanInputNote);
+  switch (verdict.kind) {
+    case 'stop':
+      if (answer?.kind === 'reject') {
+        if (host.typed(verdict.decision.action === 'escalate' ? verdict.decision.channel : undefined) && answer.message === exitText) return ended(host, sender, 'exit', 'the person typed exit', rule);
+        host.print(`>>>>>>>> REJECTED${by}.`);
+        return ended(host, sender, 'rejected', answer.message ? `rejected${by}: ${answer.message}` : `rejected${by}`, rule);
+      }
+      if (answer && !answeredByPerson(answer)) return ended(host, sender, 'no-input', verdict.decision.reason, rule);
+      return ended(host, sender, 'stop', verdict.reason, rule);
+    case 'reply':
+      host.setAutoReplies(sender, 0);
+      return { kind: 'reply', message: humanMessage(verdict.text, message) };
+    case 'reject':
+      // Refused, and the chat goes on: the model reads why, for the message and each tool call.
+      host.print(`>>>>>>>> REJECTED${by}.`);
+      host.setAutoReplies(sender, 0);
+      return { kind: 'reply', message: humanMessage(verdict.toModel, message, verdict.toModel) };
+    case 'proceed': {
+      let toolArguments: Record<string, string> | undefined;
+      if (verdict.args !== undefined) {
+        const calls = message.tool_calls ?? [];
+        const call = verdict.callId === undefined ? calls[0] : calls.find((item) => item.id === verdict.callId);
+        if (call) toolArguments = { [call.id]: typeof verdict.args === 'string' ? verdict.args : JSON.stringify(verdict.args) };
+        host.print(`>>>>>>>> APPROVED WITH EDITED ARGUMENTS FOR ${call?.function.name ?? 'the tool call'}${by}.`);
+      } else if (answer?.kind === 'approve') host.print(`>>>>>>>> APPROVED${by}.`);
+      else if (answer?.kind === 'edit') host.print(`>>>>>>>> APPROVED${by} (there was no tool call to edit).`);
+      host.setAutoReplies(sender, autoRepliesAfter(host.autoReplies(sender), verdict));
+      if (host.humanInputMode !== 'NEVER') host.print(usingAutoReplyNote);
+      const decision: Decision = verdict.decision;
+      if (decision.action === 'continue' && decision.reply !== undefined) return { kind: 'auto-reply', reply: decision.reply };
+      return toolArguments ? { kind: 'auto-reply', toolArguments } : { kind: 'auto-reply' };
+    }
+  }
 }

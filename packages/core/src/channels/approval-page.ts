@@ -1,7 +1,7 @@
 // The HTML of the approval server: a sign-in form, and the list of open questions with their
 // context and a form per answer. Every value is escaped; the pages carry no script at all.
 import { formatTime } from '@handrail/policy';
-import type { ApprovalRequest, ApprovalTool } from './approval.js';
+import { rejectEffect, type ApprovalRequest, type ApprovalTool } from './approval.js';
 
 /**
  * Text made safe for HTML element content and quoted attribute values.
@@ -114,6 +114,7 @@ function card(request: ApprovalRequest, csrf: string): string {
     <dt>Rule</dt><dd class="rule">${escapeHtml(decision.rule ?? '(none)')}</dd>
     <dt>Reason</dt><dd class="reason">${escapeHtml(decision.reason)}</dd>
     <dt>Policy</dt><dd class="policy">${escapeHtml(policy)} <code class="muted">${escapeHtml(decision.policy.hash)}</code></dd>
+    <dt>Reject</dt><dd class="on-reject">${escapeHtml(rejectEffect(request))}</dd>
     <dt>No answer</dt><dd>${escapeHtml(decision.onNoInput)}${request.expiresAt ? ` at ${escapeHtml(formatTime(request.expiresAt))}` : ''}</dd>
     <dt>Run</dt><dd><code>${escapeHtml(request.runId)}</code> · asked ${escapeHtml(request.createdAt)}</dd>
   </dl>

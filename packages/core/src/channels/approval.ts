@@ -82,3 +82,17 @@ export interface ApprovalChannel {
   readonly name: string;
   ask(request: ApprovalRequest, options: { signal: AbortSignal }): Promise<ApprovalAnswer>;
 }
+
+/**
+ * What a reject will do, in one line a person reads before answering: the request's
+ * `decision.onReject`, for a tool call or a message.
+ *
+ * @example
+ * rejectEffect(request); // 'Reject refuses this call and tells the model; the run goes on.'
+ */
+export function rejectEffect(request: ApprovalRequest): string {
+  const { onReject } = request.decision;
+  if (onReject === 'end') return 'Reject ends the run.';
+  if (onReject === 'refuse') return `Reject refuses this ${request.tool ? 'call' : 'message'} and tells the model; the run goes on.`;
+  return 'Reject: the asking loop did not say what it does.';
+}

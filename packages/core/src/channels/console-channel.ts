@@ -2,7 +2,7 @@
 import { formatTime } from '@handrail/policy';
 import { getDefaultIO, type HumanIO } from '../io/io.js';
 import { completeAnswer, parseApprovalAnswer, timeoutAnswer } from './answers.js';
-import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest } from './approval.js';
+import { rejectEffect, type ApprovalAnswer, type ApprovalChannel, type ApprovalRequest } from './approval.js';
 
 export interface ConsoleChannelOptions {
   /** Where to print and read; the process default io (the console) when omitted. */
@@ -32,6 +32,7 @@ export function describeRequest(request: ApprovalRequest): string[] {
   const { decision } = request;
   const lines = [`Approval ${request.id}${request.agent ? ` for ${request.agent}` : ''}${request.sender ? ` (message from ${request.sender})` : ''}`];
   lines.push(`  rule ${decision.rule ?? '(none)'} of policy ${decision.policy.name}: ${decision.reason}; no answer means ${decision.onNoInput}`);
+  lines.push(`  ${rejectEffect(request)}`);
   if (request.expiresAt) lines.push(`  answer before ${formatTime(request.expiresAt)}`);
   if (request.message?.content) lines.push(`  message: ${request.message.content}`);
   for (const tool of request.tools ?? (request.tool ? [request.tool] : [])) lines.push(`  tool call ${tool.name}${tool.callId ? ` (${tool.callId})` : ''}: ${JSON.stringify(tool.args)}`);

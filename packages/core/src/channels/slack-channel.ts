@@ -4,7 +4,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { ConfigurationError, formatTime } from '@handrail/policy';
 import { parseApprovalAnswer } from './answers.js';
-import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest } from './approval.js';
+import { rejectEffect, type ApprovalAnswer, type ApprovalChannel, type ApprovalRequest } from './approval.js';
 import { ChannelError } from './channel-error.js';
 import { BodyTooLarge, header, listen, postWithRetries, readBody, sendJson, sendOutcome, type Listening } from './http.js';
 import { PendingApprovals, type AnswerOutcome } from './pending-approvals.js';
@@ -80,6 +80,7 @@ export function slackMessage(request: ApprovalRequest): { text: string; blocks: 
         mrkdwnText(`*Rule*\n${slackText(decision.rule ?? '(none)', 500)}`),
         mrkdwnText(`*Reason*\n${slackText(decision.reason, 500)}`),
         mrkdwnText(`*Policy*\n${slackText(decision.policy.name, 200)} \`${slackText(decision.policy.hash.slice(0, 19), 40)}\``),
+        mrkdwnText(`*If rejected*\n${slackText(rejectEffect(request), 200)}`),
         mrkdwnText(`*If nobody answers*\n${slackText(`${decision.onNoInput}${request.expiresAt ? ` at ${formatTime(request.expiresAt)}` : ''}`, 200)}`),
       ],
     },
@@ -99,7 +100,7 @@ export function slackMessage(request: ApprovalRequest): { text: string; blocks: 
         style: 'danger',
         text: { type: 'plain_text', text: 'Reject' },
         value: request.id,
-        confirm: { title: { type: 'plain_text', text: 'Reject?' }, text: { type: 'plain_text', text: 'The run stops.' }, confirm: { type: 'plain_text', text: 'Reject' }, deny: { type: 'plain_text', text: 'Back' } },
+        confirm: { title: { type: 'plain_text', text: 'Reject?' }, text: { type: 'plain_text', text: slackText(rejectEffect(request), 300) }, confirm: { type: 'plain_text', text: 'Reject' }, deny: { type: 'plain_text', text: 'Back' } },
       },
     ],
   });

@@ -2,10 +2,10 @@
 // are steps; decisions are journaled and audited; questions to people are durable approvals.
 // Outside a run each helper simply does the thing.
 import { randomUUID } from 'node:crypto';
-import { ConfigurationError, decide, type DecideOptions, type Decision, type Policy, type Turn } from '@handrail/policy';
+import { ConfigurationError, type Policy } from '@handrail/policy';
 import type { Agent } from '../agents/agent.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest } from '../channels/approval.js';
+import type { ApprovalAnswer, ApprovalChannel } from '../channels/approval.js';
 import { DurableRun } from './durable-run.js';
 import type { StepKind } from './journal-record.js';
 import { MemoryRunStore } from './memory-run-store.js';
@@ -18,21 +18,6 @@ import { MemoryRunStore } from './memory-run-store.js';
 export function stepInRun<T>(run: DurableRun | undefined, prefix: string, kind: StepKind, input: unknown, fn: () => Promise<T>): Promise<T> {
   if (!run) return fn();
   return run.step(run.nextKey(prefix), fn, { kind, idempotent: kind === 'model', input });
-}
-
-/** Decides with the policy; in a run, journaled and audited. */
-export function decideInRun(run: DurableRun | undefined, policy: Policy, turn: Turn, options: DecideOptions, agent: string, sender: string): Promise<Decision> {
-  if (!run) return decide(policy, turn, options);
-  return run.decide(policy, turn, { ...options, key: run.nextKey(`decision:${agent}`), agent, sender });
-}
-
-/**
- * The key of an agent's next approval in the run, and its request: the recorded one when the
- * run replays it (same id as when it was first asked), else the new one.
- */
-export function nextApproval(run: DurableRun, agent: string, request: ApprovalRequest): { key: string; request: ApprovalRequest } {
-  const key = run.nextKey(`approval:${agent}`);
-  return { key, request: run.recordedRequest(key) ?? request };
 }
 
 /**
@@ -56,16 +41,16 @@ export function typedAnswer(answer: ApprovalAnswer): { answer: string; timedOut:
 }
 
 /**
- * Asks a typed question (the io path) as a durable approval of the run: the io is the channel,
- * its text the reply; an answer may also come through the store.
+ * Asks a typed question that is no step's decision (the first message, a speaker to choose) as a
+ * durable approval of the run: the io is the channel, its text the reply; an answer may also
+ * come through the store.
  */
 export async function askInRun(
   run: DurableRun,
-  question: { agent: string; sender: string | null; prompt: string; timeoutMs?: number; channel?: string; policy: Policy; decision?: Decision },
+  question: { agent: string; sender: string | null; prompt: string; channel?: string; policy: Policy },
   input: (signal: AbortSignal) => Promise<string>,
 ): Promise<{ answer: string; timedOut: boolean }> {
-  const { decision, policy } = question;
-  const escalation = decision?.action === 'escalate' ? decision : undefined;
+  const { policy } = question;
   const io: ApprovalChannel = {
     name: question.channel ?? 'io',
     ask: async (_request, { signal }) => ({ kind: 'reply', text: await input(signal), at: new Date().toISOString() }),
@@ -76,12 +61,11 @@ export async function askInRun(
       ...(question.sender !== null ? { sender: question.sender } : {}),
       prompt: question.prompt,
       decision: {
-        rule: decision?.rule ?? null,
-        reason: decision?.reason ?? 'a question to a person',
-        onNoInput: escalation?.onNoInput ?? 'reply',
-        policy: decision ? { ...decision.policy } : { name: policy.name, ...(policy.version !== undefined ? { version: policy.version } : {}), hash: policy.hash },
+        rule: null,
+        reason: 'a question to a person',
+        onNoInput: 'reply',
+        policy: { name: policy.name, ...(policy.version !== undefined ? { version: policy.version } : {}), hash: policy.hash },
         ...(question.channel !== undefined ? { channel: question.channel } : {}),
-        ...(question.timeoutMs !== undefined ? { timeoutMs: question.timeoutMs } : {}),
       },
     },
     { channel: io, key: run.nextKey(`ask:${question.agent}`) },

@@ -2,7 +2,24 @@
 // elapsed time. A step that went on without a person's word is an auto-reply; a person's answer
 // starts the count again.
 import type { Decision, Turn } from '@handrail/policy';
+import type { ApprovalAnswer } from '../channels/approval.js';
 import type { Verdict } from './verdict.js';
+
+/** Whether a person gave their word: not a timeout, not an empty reply (both are "no answer"). */
+export function answeredByPerson(answer: ApprovalAnswer | undefined): boolean {
+  return answer !== undefined && answer.kind !== 'timeout' && !(answer.kind === 'reply' && answer.text === '');
+}
+
+/**
+ * The count of consecutive auto-replies after a verdict: one more when the step went on without
+ * a person's word, none after a person's answer; otherwise as it was (a loop that ends on a stop
+ * starts again from zero itself). Every loop counts with this rule.
+ */
+export function autoRepliesAfter(count: number, verdict: Verdict): number {
+  if (verdict.kind === 'suspended') return count;
+  if (answeredByPerson(verdict.answer)) return 0;
+  return verdict.kind === 'proceed' ? count + 1 : count;
+}
 
 export class LoopCounters {
   #autoReplies = new Map<string, number>();
@@ -20,10 +37,7 @@ export class LoopCounters {
   }
 
   count(verdict: Verdict, sender: string): void {
-    if (verdict.kind === 'suspended') return;
-    const answered = verdict.answer !== undefined && verdict.answer.kind !== 'timeout';
-    if (verdict.kind === 'proceed' && !answered) this.#autoReplies.set(sender, (this.#autoReplies.get(sender) ?? 0) + 1);
-    else if (answered) this.#autoReplies.set(sender, 0);
+    this.#autoReplies.set(sender, autoRepliesAfter(this.#autoReplies.get(sender) ?? 0, verdict));
   }
 
   autoReplies(sender: string): number {

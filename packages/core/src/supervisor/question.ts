@@ -20,6 +20,8 @@ export interface QuestionContext {
   prompt: string;
   onReject: RejectMode;
   tools?: ApprovalTool[];
+  /** Overrides the message as the turn gives it (its text, role and sender). */
+  message?: ApprovalRequest['message'];
 }
 
 /** The request without `id`, `runId` and `createdAt`, which whoever puts the question fills in. */
@@ -31,7 +33,7 @@ export function questionOf(turn: Turn, decision: Escalation, context: QuestionCo
     agent: context.agent,
     sender: context.sender,
     prompt: context.prompt,
-    ...(typeof turn.content === 'string' || turn.content === null ? { message: { role: turn.role ?? 'assistant', content: turn.content ?? null, name: context.sender } } : {}),
+    ...(context.message ? { message: context.message } : typeof turn.content === 'string' || turn.content === null ? { message: { role: turn.role ?? 'assistant', content: turn.content ?? null, name: context.sender } } : {}),
     ...(tools.length ? { tool: tools[0]! } : {}),
     ...(tools.length > 1 ? { tools } : {}),
     decision: {

@@ -36,8 +36,8 @@ export interface PendingQuestion {
 /**
  * What the loop may do.
  *
- * - `proceed`: run the tool call (with `args` when a person's edit passed the policy) or send
- *   the message. `enforced: false` in shadow mode.
+ * - `proceed`: run the tool call (with `args` when a person's edit passed the policy; `callId`
+ *   names the edited call when the edit did) or send the message. `enforced: false` in shadow mode.
  * - `reply`: do not act; give `text` to the model (the call's result, or the person's word).
  * - `reject`: a person refused the step: do not act; give `toModel` to the model and go on.
  * - `stop`: end the run with `reason`.
@@ -48,7 +48,7 @@ export interface PendingQuestion {
  * if (verdict.kind === 'proceed') await refund(verdict.args ?? args);
  */
 export type Verdict =
-  | { kind: 'proceed'; decision: Decision; enforced: boolean; answer?: ApprovalAnswer; args?: unknown }
+  | { kind: 'proceed'; decision: Decision; enforced: boolean; answer?: ApprovalAnswer; args?: unknown; callId?: string }
   | { kind: 'reply'; decision: Decision; text: string; answer: ApprovalAnswer }
   | { kind: 'reject'; decision: Decision; message: string; toModel: string; answer: ApprovalAnswer }
   | { kind: 'stop'; decision: Decision; reason: string; answer?: ApprovalAnswer }

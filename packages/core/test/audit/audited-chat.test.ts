@@ -42,7 +42,8 @@ it('audits the decisions of both agents and the answers typed at the io', async 
     'user answer reply "try again" via io by null',
     'assistant continue (default)',
     'user escalate ask',
-    'user answer reply "exit" via io by null',
+    // Typed exit is a reject that ends the chat (the supervisor's answer table).
+    'user answer reject via io by null',
   ]);
   expect(new Set(written.map((record) => record.runId)).size).toBe(1);
   expect(await verifyAuditLogFile(path)).toMatchObject({ ok: true, records: 6 });

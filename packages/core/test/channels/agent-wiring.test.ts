@@ -125,9 +125,11 @@ describe('answers from an approval channel', () => {
     const cases: Array<[string[], (run: Awaited<ReturnType<typeof refundRun>>) => void]> = [
       [['y'], (run) => expect(run.refunds).toEqual([{ order: 'A-7', amount: 250 }])],
       [['n too much'], (run) => expect(run.result.ended).toMatchObject({ cause: 'rejected', reason: 'rejected by console: too much' })],
-      [['edit {bad', 'edit {"order":"A-7","amount":120}'], (run) => expect(run.refunds).toEqual([{ order: 'A-7', amount: 120 }])],
+      // An edit is decided again: 120 is still over 100, so the edited call is asked about.
+      [['edit {bad', 'edit {"order":"A-7","amount":120}', 'y'], (run) => expect(run.refunds).toEqual([{ order: 'A-7', amount: 120 }])],
+      [['edit {"order":"A-7","amount":90}'], (run) => expect(run.refunds).toEqual([{ order: 'A-7', amount: 90 }])],
       [
-        [`edit {"order":"A-7","amount":${'['.repeat(80_000)}1${']'.repeat(80_000)}}`, 'edit {"order":"A-7","amount":120}'],
+        [`edit {"order":"A-7","amount":${'['.repeat(80_000)}1${']'.repeat(80_000)}}`, 'edit {"order":"A-7","amount":120}', 'y'],
         (run) => {
           expect(run.refunds).toEqual([{ order: 'A-7', amount: 120 }]);
           expect(run.io.printed).toContain('Not an answer: the arguments nest deeper than 64 levels of objects and arrays; try again.');
@@ -143,10 +145,15 @@ describe('answers from an approval channel', () => {
     }
     const io = new ScriptedIO(['y']);
     await refundRun({ io, channel: consoleChannel({ io }) });
-    expect(io.printed.slice(2, 5)).toEqual([
+    expect(io.printed.slice(2, 6)).toEqual([
       expect.stringMatching(/^Approval [0-9a-f-]{36} for user \(message from assistant\)$/),
       expect.stringMatching(/^ {2}rule large of policy refunds: refund over 100; no answer means stop$/),
+      // What reject will do, before the person answers: the agents' default ends the run.
+      '  Reject ends the run.',
       '  tool call refund (call_1): {"order":"A-7","amount":250}',
     ]);
+    const refusing = new ScriptedIO(['y']);
+    await refundRun({ io: refusing, channel: consoleChannel({ io: refusing }), user: { onReject: 'refuse' } });
+    expect(refusing.printed).toContain('  Reject refuses this call and tells the model; the run goes on.');
   });
 });

@@ -85,7 +85,7 @@ describe('the approval page in a browser', () => {
       expect(await page.locator('article pre.arguments').nth(1).textContent()).toContain(hostile.replaceAll('"', '\\"'));
 
       const first = page.locator('article').filter({ hasText: 'E-1' });
-      await first.locator('textarea[name=args]').fill(JSON.stringify({ order: 'E-1', amount: 120 }));
+      await first.locator('textarea[name=args]').fill(JSON.stringify({ order: 'E-1', amount: 90 }));
       await first.locator('form.edit button').click();
       await page.waitForURL(`${server.url}/`);
       const second = page.locator('article').first();
@@ -93,7 +93,7 @@ describe('the approval page in a browser', () => {
       await second.locator('button.reject').click();
       await page.waitForURL(`${server.url}/`);
 
-      expect((await edited).refunds).toEqual([{ order: 'E-1', amount: 120 }]);
+      expect((await edited).refunds).toEqual([{ order: 'E-1', amount: 90 }]);
       const { result, refunds } = await rejected;
       expect(refunds).toEqual([]);
       expect(result.ended).toMatchObject({ cause: 'rejected', reason: 'rejected by ana: not without a receipt' });

@@ -74,6 +74,18 @@ describe('approval server', () => {
     await waiting;
   });
 
+  test('each card says what reject will do before anyone clicks', async () => {
+    const ending = server.ask({ ...sample('srv-end'), decision: { ...sample('srv-end').decision, onReject: 'end' } }, { signal: new AbortController().signal });
+    const refusing = server.ask({ ...sample('srv-refuse'), decision: { ...sample('srv-refuse').decision, onReject: 'refuse' } }, { signal: new AbortController().signal });
+    const { html } = await page((await signIn(anaToken)).cookie);
+    const card = (id: string) => html.slice(html.indexOf(`id="approval-${id}"`), html.indexOf('</article>', html.indexOf(`id="approval-${id}"`)));
+    expect(card('srv-end')).toContain('<dt>Reject</dt><dd class="on-reject">Reject ends the run.</dd>');
+    expect(card('srv-refuse')).toContain('<dt>Reject</dt><dd class="on-reject">Reject refuses this call and tells the model; the run goes on.</dd>');
+    server.answer('srv-end', { kind: 'approve' });
+    server.answer('srv-refuse', { kind: 'approve' });
+    await Promise.all([ending, refusing]);
+  });
+
   test('forms need the session’s CSRF token (403); answers are recorded with the approver; a second answer changes nothing', async () => {
     const waiting = server.ask(sample('srv-3'), { signal: new AbortController().signal });
     const ana = await signIn(anaToken);
@@ -121,7 +133,8 @@ describe('approval server', () => {
     expect(new Set(pending.map((request) => request.runId)).size).toBe(200);
     const answerFor = (order: string) => {
       const i = Number(order.slice(2));
-      return i % 3 === 0 ? { kind: 'edit', args: { order, amount: 1000 + i } } : i % 3 === 1 ? { kind: 'reply', text: `reply for ${order}` } : { kind: 'reject', message: `no for ${order}` };
+      // An edit under 100 passes the policy when it is decided again.
+      return i % 3 === 0 ? { kind: 'edit', args: { order, amount: 30 + i / 3 } } : i % 3 === 1 ? { kind: 'reply', text: `reply for ${order}` } : { kind: 'reject', message: `no for ${order}` };
     };
     const statuses = await Promise.all(
       pending.map(async (request) => {
@@ -133,7 +146,7 @@ describe('approval server', () => {
     const results = await Promise.all(runs);
     results.forEach(({ result, refunds, model }, i) => {
       const order = `O-${i}`;
-      if (i % 3 === 0) expect(refunds).toEqual([{ order, amount: 1000 + i }]);
+      if (i % 3 === 0) expect(refunds).toEqual([{ order, amount: 30 + i / 3 }]);
       else expect(refunds).toEqual([]);
       if (i % 3 === 1) expect(model.requests[1]!.messages.at(-1)).toEqual({ role: 'user', content: `reply for ${order}`, name: 'user' });
       if (i % 3 === 2) expect(result.ended).toMatchObject({ cause: 'rejected', reason: `rejected by ana: no for ${order}` });

@@ -51,6 +51,16 @@ describe('Slack channel', () => {
     });
   });
 
+  test.each([
+    ['refuse', 'Reject refuses this call and tells the model; the run goes on.'],
+    ['end', 'Reject ends the run.'],
+  ] as const)('the message says what reject will do (%s) before anyone clicks, in a field and in the button\'s confirmation', (onReject, said) => {
+    const message = slackMessage({ ...request, decision: { ...request.decision, onReject } });
+    expect(JSON.stringify(message.blocks)).toContain(`*If rejected*\\n${said}`);
+    const actions = message.blocks.find((block) => (block as { type: string }).type === 'actions') as { elements: Array<{ confirm?: { text: { text: string } } }> };
+    expect(actions.elements[1]!.confirm!.text.text).toBe(said);
+  });
+
   test('a run waits for a click on Approve, and the message is updated with who approved', async () => {
     const { slack, channel } = await setUp();
     const run = refundRun({ channel });

@@ -35,10 +35,10 @@ describe('webhook channel', () => {
     expect(question).toMatchObject({ type: 'approval-requested', answerUrl: webhook.answerUrl, request: { prompt: 'assistant wants to refund. Approve?', tool: { name: 'refund', args: { order: 'A-7', amount: 250 } } } });
     expect(receiver.refused).toEqual([]);
     expect(webhook.approvals.pending.map((pending) => pending.id)).toEqual([question.request.id]);
-    const answered = await receiver.answer(question, { kind: 'edit', args: { order: 'A-7', amount: 120 }, by: 'ana' });
+    const answered = await receiver.answer(question, { kind: 'edit', args: { order: 'A-7', amount: 90 }, by: 'ana' });
     expect(answered).toMatchObject({ status: 200, body: { status: 'answered', id: question.request.id, answer: { kind: 'edit', by: 'ana' } } });
     const { refunds, result } = await run;
-    expect(refunds).toEqual([{ order: 'A-7', amount: 120 }]);
+    expect(refunds).toEqual([{ order: 'A-7', amount: 90 }]);
     expect(result.events.find((event) => event.type === 'human-input-received')).toMatchObject({ channel: 'webhook', by: 'ana' });
     expect(webhook.approvals.pending).toEqual([]);
   });

@@ -40,7 +40,7 @@ async function pendingOf(runId: string) {
   }
 }
 
-it('a question typed at the io can be answered through the store; approve there is Enter, so the escalation\'s else applies', async () => {
+it('a question typed at the io can be answered through the store, with the answer table every loop shares: approve runs the call', async () => {
   const calls: string[] = [];
   // Nobody types: the io stays silent, the answer comes through the store.
   const io = new ScriptedIO([{ silence: true }]);
@@ -52,9 +52,9 @@ it('a question typed at the io can be answered through the store; approve there 
   await answerApproval(store, pending.id, { kind: 'approve', by: 'ana' });
   const result = await chat;
   await run.finish();
-  // Approve on a typed question is Enter: no input, so the escalation's "else stop" applies.
-  expect(result.ended).toMatchObject({ cause: 'no-input', rule: 'lookup' });
-  expect(calls).toEqual([]);
+  // Approve through the store means approve, whichever channel asked: the call runs, once.
+  expect(result.ended).toMatchObject({ cause: 'stop', rule: 'done' });
+  expect(calls).toEqual(['42']);
 });
 
 it('a finished durable chat, replayed by new agents, is the same chat and nothing runs again', async () => {
