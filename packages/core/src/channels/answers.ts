@@ -180,7 +180,7 @@ function payload(answer: ApprovalAnswer): unknown {
 }
 
 /** JSON with object keys sorted, so equal values give equal text. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, item: unknown) =>
     item && typeof item === 'object' && !Array.isArray(item) ? Object.fromEntries(Object.entries(item as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : item,
   );

@@ -12,6 +12,7 @@ import { DurableRun } from '../durable/durable-run.js';
 import { MemoryRunStore } from '../durable/memory-run-store.js';
 import { defaultMessageRejectionMessage, defaultRejectionMessage, verdictOfAnswer, type AnswerContext } from './answer-verdict.js';
 import { LoopCounters } from './counters.js';
+import { checkPending } from './pending-check.js';
 import { editedTurn } from './edited-turn.js';
 import { fillPrompt, questionOf } from './question.js';
 import { pendingQuestionFormat, type PendingQuestion, type RejectMode, type SettledVerdict, type Verdict } from './verdict.js';
@@ -234,7 +235,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor<Verdict
       return verdict;
     },
     async resume(pending, answer) {
-      if (pending?.format !== pendingQuestionFormat) throw new ConfigurationError(`a pending question must have format ${pendingQuestionFormat}, not ${JSON.stringify(pending?.format)}`);
+      await checkPending(pending, run);
       let taken = answer;
       if (run) {
         const outcome = await answerApproval(run.store, pending.request.id, answer);
