@@ -1,16 +1,19 @@
 // Decision benchmark: for one 20-rule policy and ~1 KB messages, the median time per decision of
 //   - the fast evaluator, decideSync (and decide, the async path, for information),
 //   - json-rules-engine itself: one reused Engine with Handrail's operators,
-//   - a hand-written TypeScript predicate of the same 20 rules;
+//   - a hand-written TypeScript predicate of the same 20 rules,
+//   - one supervisor step that needs no person (createSupervisor's check: counters, decision,
+//     verdict; what createGate and the bundled agents run per step), against decide;
 // then fast vs json-rules-engine on a generated 200-rule policy. Before timing, every evaluator
 // must agree on the action, rule and reason of every sample turn (exit 1 otherwise).
 //
 //   corepack pnpm bench            full run (200 batches per evaluator and workload)
-//   tsx bench/decision.bench.ts --quick          a few batches, for smoke tests
-//   tsx bench/decision.bench.ts --check-targets  exit 2 when a timing target is missed
+//   tsx --conditions=@handrail/source bench/decision.bench.ts --quick          a few batches, for smoke tests
+//   tsx --conditions=@handrail/source bench/decision.bench.ts --check-targets  exit 2 when a timing target is missed
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { compilePolicy, decide, decideSync, type Decision, type Policy, type Turn } from '../packages/policy/src/index.js';
+import { createSupervisor } from '../packages/core/src/index.js';
 import { generatePolicy } from './generate-policy.js';
 import { handWritten, type HandDecision } from './hand-written.js';
 import { jsonRulesEngineDecider, type JreDecide } from './json-rules-engine.js';
@@ -22,7 +25,7 @@ const quick = args.has('--quick');
 const checkTargets = args.has('--check-targets');
 const options: TimingOptions = quick ? { batches: 15, batchMs: 0.3, warmupMs: 15 } : { batches: 200, batchMs: 2, warmupMs: 300 };
 
-const targets = { fastOverHand: 1.5, jreOverFast: 20 };
+const targets = { fastOverHand: 1.5, jreOverFast: 20, supervisorOverDecide: 1.5 };
 
 const policyFile = new URL('./policies/twenty-rules.policy', import.meta.url);
 const policyText = readFileSync(policyFile, 'utf8');
@@ -80,6 +83,11 @@ function subjects(policy: Policy, jre: JreDecide, pick: (i: number) => Sample, w
   list.push({ name: 'fast: decideSync', async: false, call: (i) => decideSync(policy, pick(i).turn) });
   list.push({ name: 'fast: decide (async)', async: true, call: (i) => decide(policy, pick(i).turn) });
   list.push({ name: 'json-rules-engine (reused Engine)', async: true, call: (i) => jre(pick(i).turn) });
+  if (withHand) {
+    // A step nobody is asked about: an escalation finds no channel and stops, so no person waits.
+    const supervisor = createSupervisor({ policy, humanAvailable: true });
+    list.push({ name: 'supervisor: check (no person)', async: true, call: (i) => supervisor.check(pick(i).turn) });
+  }
   return list;
 }
 
@@ -136,6 +144,9 @@ async function main(): Promise<number> {
     console.log(`  json-rules-engine / fast = ${fmt(jreOverFast, 1)}×   json-rules-engine / hand-written = ${fmt(jre.median / hand.median, 1)}×`);
     verdicts.push({ label: `fast ≤ ${targets.fastOverHand}× hand-written (${title})`, pass: fastOverHand <= targets.fastOverHand, detail: `${fmt(fastOverHand)}×` });
     verdicts.push({ label: `fast ≥ ${targets.jreOverFast}× faster than json-rules-engine (${title})`, pass: jreOverFast >= targets.jreOverFast, detail: `${fmt(jreOverFast, 1)}×` });
+    const supervisorOverDecide = byName(timings, 'supervisor: check (no person)').median / byName(timings, 'fast: decide (async)').median;
+    console.log(`  supervisor step / decide = ${fmt(supervisorOverDecide)}×   supervisor step / decideSync = ${fmt(byName(timings, 'supervisor: check (no person)').median / fast.median)}×`);
+    verdicts.push({ label: `a supervisor step ≤ ${targets.supervisorOverDecide}× decide (${title})`, pass: supervisorOverDecide <= targets.supervisorOverDecide, detail: `${fmt(supervisorOverDecide)}×` });
   }
 
   console.log('');

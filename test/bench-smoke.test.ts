@@ -8,14 +8,14 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 describe('bench/decision.bench.ts --quick', () => {
   it('exits 0, checks agreement and times the three evaluators', () => {
-    const run = spawnSync('npx', ['tsx', 'bench/decision.bench.ts', '--quick'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    const run = spawnSync('npx', ['tsx', '--conditions=@handrail/source', 'bench/decision.bench.ts', '--quick'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
     const output = `${run.stdout}\n${run.stderr}`;
     expect(run.error, output).toBeUndefined();
     expect(run.status, output).toBe(0);
     expect(run.stdout).toContain('agreement: OK (9 samples, fast, decide, json-rules-engine, hand-written)');
     expect(run.stdout).toContain('agreement: OK (9 samples, fast, decide, json-rules-engine)');
     expect(run.stdout).not.toContain('DISAGREE');
-    for (const evaluator of ['hand-written predicate', 'fast: decideSync', 'fast: decide (async)', 'json-rules-engine (reused Engine)'])
+    for (const evaluator of ['hand-written predicate', 'fast: decideSync', 'fast: decide (async)', 'json-rules-engine (reused Engine)', 'supervisor: check (no person)', 'supervisor step / decide ='])
       expect(run.stdout).toContain(evaluator);
     expect(run.stdout).toContain('═══ 20 rules');
     expect(run.stdout).toContain('═══ 200 rules');
