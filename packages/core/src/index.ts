@@ -5,7 +5,6 @@ export { ConversableAgent, defaultMaxConsecutiveAutoReply, registerFunction } fr
 export type { ChatResult, ConversableAgentOptions, InitiateChatOptions } from './agents/conversable-agent.js';
 export { defaultPrompt, fillPrompt, noHumanInputNote, usingAutoReplyNote } from './agents/human-reply.js';
 export type { HumanInputMode } from './agents/human-reply.js';
-export { formatReceivedMessage, separator } from './agents/print-message.js';
 export type { ToolFunction } from './agents/tool-calls.js';
 export { UserProxyAgent, userProxyDescriptions } from './agents/user-proxy-agent.js';
 export { answerAuditEntry, decisionAuditEntry } from './audit/audit-entries.js';
@@ -16,20 +15,17 @@ export { answerKinds, answerText, completeAnswer, maxAnswerDepth, maxArgumentsLe
 export type { AnswerKind, ApprovalAnswerInput } from './channels/answers.js';
 export { rejectEffect } from './channels/approval.js';
 export type { ApprovalAnswer, ApprovalChannel, ApprovalRequest, ApprovalTool } from './channels/approval.js';
-export { escapeHtml } from './channels/approval-page.js';
 export { ApprovalServer, startApprovalServer } from './channels/approval-server.js';
 export type { ApprovalServerOptions } from './channels/approval-server.js';
 export { callbackChannel } from './channels/callback-channel.js';
 export type { ApprovalCallback } from './channels/callback-channel.js';
 export { ChannelError } from './channels/channel-error.js';
-export { consoleChannel, consoleChannelHint, describeRequest } from './channels/console-channel.js';
+export { consoleChannel, consoleChannelHint } from './channels/console-channel.js';
 export type { ConsoleChannelOptions } from './channels/console-channel.js';
 export type { Listening } from './channels/http.js';
 export { ladder } from './channels/ladder.js';
 export type { LadderEvent, LadderOptions, LadderStep } from './channels/ladder.js';
-export { PendingApprovals } from './channels/pending-approvals.js';
 export type { AnswerOutcome } from './channels/pending-approvals.js';
-export { ReplayGuard } from './channels/replay-guard.js';
 export { ScriptedChannel } from './channels/scripted-channel.js';
 export type { ScriptedApproval, ScriptedChannelOptions } from './channels/scripted-channel.js';
 export {
@@ -74,14 +70,12 @@ export type { JournalEntry, JournalRecord, RecordedError, SerializedRun, StepKin
 export { DamagedFileError, WriteFailedError } from './durable/json-lines-file.js';
 export { MemoryRunStore } from './durable/memory-run-store.js';
 export type { RunJournal, RunStore, StoredAnswer } from './durable/run-store.js';
-export { EventEmitter } from './events.js';
 export type { AutoReplySource, ChatEnd, EndCause, EventListener, HandrailEvent } from './events.js';
 export { GroupChat, selectSpeakerMessageTemplate, selectSpeakerPromptTemplate } from './group/group-chat.js';
 export type { GroupChatOptions, SpeakerSelectionMethod, SpeakerSelector } from './group/group-chat.js';
 export { GroupChatManager } from './group/group-chat-manager.js';
 export type { GroupChatManagerOptions } from './group/group-chat-manager.js';
-export { manualSelectionPrompt, selectSpeaker } from './group/select-speaker.js';
-export type { SelectorHost } from './group/select-speaker.js';
+export { manualSelectionPrompt } from './group/select-speaker.js';
 export { callbackIO } from './io/callback-io.js';
 export type { GetHumanInput } from './io/callback-io.js';
 export { ConsoleIO } from './io/console-io.js';

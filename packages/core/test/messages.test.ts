@@ -1,6 +1,7 @@
 // Messages in the OpenAI chat shape, and how a received one is shown.
 import { describe, expect, test } from 'vitest';
-import { asStored, formatReceivedMessage, toMessage, toModelMessages } from '../src/index.js';
+import { formatReceivedMessage } from '../src/advanced.js';
+import { asStored, toMessage, toModelMessages } from '../src/index.js';
 
 describe('messages', () => {
   test('text becomes a message; nothing to say is refused', () => {

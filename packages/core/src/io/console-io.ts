@@ -2,7 +2,7 @@
 // arrive as lines that may be buffered before they are asked for.
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { HumanIO, InputOptions } from './io.js';
+import type { HumanIO, InputOptions } from './human-io.js';
 
 export interface ConsoleIOOptions {
   input?: Readable;

@@ -2,27 +2,9 @@
 // process default.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ConsoleIO } from './console-io.js';
+import type { HumanIO } from './human-io.js';
 
-/** Options of one question. */
-export interface InputOptions {
-  /** Aborted when the question's time is up; an implementation should stop waiting then. */
-  signal?: AbortSignal;
-}
-
-/**
- * Human input and output of a run. `print` shows every message and note, `input` asks every
- * question (the prompt is shown by `input`, not printed before it).
- *
- * @example
- * const io: HumanIO = {
- *   print: (text) => console.log(text),
- *   input: async (prompt) => (await rl.question(prompt)).trim(),
- * };
- */
-export interface HumanIO {
-  print(text: string): void;
-  input(prompt: string, options?: InputOptions): Promise<string>;
-}
+export type { HumanIO, InputOptions } from './human-io.js';
 
 let processDefault: HumanIO | undefined;
 const scoped = new AsyncLocalStorage<HumanIO>();

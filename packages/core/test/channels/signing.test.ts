@@ -1,7 +1,8 @@
 // Signatures: what is signed, what verifies, and every way a signature is refused.
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import { signSlack, signWebhook, verifySlack, verifyWebhook, ReplayGuard } from '../../src/index.js';
+import { ReplayGuard } from '../../src/advanced.js';
+import { signSlack, signWebhook, verifySlack, verifyWebhook } from '../../src/index.js';
 
 const secret = 'whsec_test_0123456789abcdef';
 const body = '{"id":"a1","answer":{"kind":"approve"}}';

@@ -1,7 +1,7 @@
 // Comparing a decision with what a test expects, field by field, so a failure says which field
 // differs. Shared by `handrail test` and the vitest matchers.
 import type { Decision } from '../decision.js';
-import { formatDuration, formatValue } from '../cli/format-explanation.js';
+import { formatDuration, formatValue } from '../format/explanation.js';
 import { toMilliseconds } from './duration.js';
 import type { Expectation } from './format.js';
 

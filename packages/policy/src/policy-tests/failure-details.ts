@@ -1,6 +1,6 @@
 // What a person needs to see about a failed case: where it is, the turn, expected against actual,
 // and the conditions of the rules involved with the values they saw. Every reporter shows this.
-import { formatDecisionLine, formatRuleTrace, formatValue } from '../cli/format-explanation.js';
+import { formatDecisionLine, formatRuleTrace, formatValue } from '../format/explanation.js';
 import type { RuleTrace } from '../decision.js';
 import { formatExpectation, formatMismatches } from './expectation.js';
 import type { CaseResult, StepResult } from './run.js';

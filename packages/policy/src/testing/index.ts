@@ -7,7 +7,7 @@
 // Importing this module registers the matchers with vitest's `expect` (or call
 // `expect.extend(policyMatchers)` yourself). vitest is needed only here.
 import { expect, type MatcherState } from 'vitest';
-import { formatDecisionLine, formatRuleTrace } from '../cli/format-explanation.js';
+import { formatDecisionLine, formatRuleTrace } from '../format/explanation.js';
 import type { Decision } from '../decision.js';
 import { compareDecision, formatExpectation, formatMismatches, summarizeDecision, type DecisionSummary } from '../policy-tests/expectation.js';
 import type { Expectation } from '../policy-tests/format.js';

@@ -2,7 +2,7 @@
 // show why, rule by rule.
 import { decide, type Turn } from '../../index.js';
 import { CliError, UsageError, exitCodes, parseCommandLine, type Command } from '../command.js';
-import { formatExplanation } from '../format-explanation.js';
+import { formatExplanation } from '../../format/explanation.js';
 import { loadPolicyFromCommandLine } from '../load-policy-file.js';
 
 const roles = ['assistant', 'user', 'tool', 'system'] as const;

@@ -1,7 +1,7 @@
 // A Decision as a person reads it in a terminal: the outcome on the first line, then every rule
 // in resolution order with each condition, the value it saw, and whether it held.
-import { printCompiledCondition } from '../format/print-compiled-condition.js';
-import type { Decision, RuleTrace, TraceNode } from '../index.js';
+import { printCompiledCondition } from './print-compiled-condition.js';
+import type { Decision, RuleTrace, TraceNode } from '../decision.js';
 
 /** Longest rendering of one value before it is cut with `…`. */
 export const maxValueLength = 60;
