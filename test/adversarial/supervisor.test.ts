@@ -133,10 +133,11 @@ describe('resume fails closed', () => {
     await run.close();
   });
 
-  it('a pending question of another run is refused', async () => {
+  it('a pending question moved to another run (its run id, or its request’s, changed) is refused', async () => {
     const first = await suspended();
     const second = await suspended(first.store);
-    await expect(second.supervisor.resume(first.pending, answers.approve!)).rejects.toThrow(/run/);
+    await expect(second.supervisor.resume({ ...first.pending, runId: second.pending.runId }, answers.approve!)).rejects.toThrow(/does not match/);
+    await expect(second.supervisor.resume({ ...first.pending, runId: second.pending.runId, request: { ...first.pending.request, runId: second.pending.runId } }, answers.approve!)).rejects.toThrow(/does not match/);
     await first.run.close();
     await second.run.close();
   });

@@ -2,7 +2,6 @@
 // own. Not needed to use Handrail: agents, channels, durable runs and the supervisor are in
 // @handrail/core. These may change between minor versions.
 export { formatReceivedMessage, separator } from './agents/print-message.js';
-export { describeRequest } from './channels/console-channel.js';
 export { PendingApprovals } from './channels/pending-approvals.js';
 export { ReplayGuard } from './channels/replay-guard.js';
 export { EventEmitter } from './events.js';

@@ -20,7 +20,7 @@ export type { ApprovalServerOptions } from './channels/approval-server.js';
 export { callbackChannel } from './channels/callback-channel.js';
 export type { ApprovalCallback } from './channels/callback-channel.js';
 export { ChannelError } from './channels/channel-error.js';
-export { consoleChannel, consoleChannelHint } from './channels/console-channel.js';
+export { consoleChannel, consoleChannelHint, describeRequest } from './channels/console-channel.js';
 export type { ConsoleChannelOptions } from './channels/console-channel.js';
 export type { Listening } from './channels/http.js';
 export { ladder } from './channels/ladder.js';

@@ -31,10 +31,10 @@ function sameCalls(turn: Turn, request: ApprovalRequest): boolean {
 }
 
 /**
- * Throws unless `pending` is a question `run` asked and still waits on (or answered) exactly as
- * it was asked: its turn's calls are the question's, its decision the question's, its request the
- * one in the run's store, and the run has not finished. Without a run, only the pending
- * question's own parts are compared.
+ * Throws unless `pending` is a question in the run's store exactly as it was asked: its turn's
+ * calls and its decision are the question's, its request the one in the store (the one journaled
+ * under its key, when it is this run's), and the run has not finished. Without a run, only the
+ * pending question's own parts are compared.
  */
 export async function checkPending(pending: PendingQuestion, run: DurableRun | undefined): Promise<void> {
   if (pending?.format !== pendingQuestionFormat) throw new ConfigurationError(`a pending question must have format ${pendingQuestionFormat}, not ${JSON.stringify(pending?.format)}`);
@@ -45,12 +45,14 @@ export async function checkPending(pending: PendingQuestion, run: DurableRun | u
   if (!same(asked?.rule, decision.rule) || !same(asked?.reason, decision.reason) || !same(asked?.onNoInput, decision.onNoInput) || !same(asked?.channel, decision.channel) || !same(asked?.timeoutMs, decision.timeoutMs))
     throw mismatch('its own decision');
   if (!sameCalls(turn, request)) throw mismatch('the tool calls it asked about');
+  if (pending.runId !== request.runId) throw mismatch('the run its question names');
   if (!run) return;
-  if (pending.runId !== run.runId) throw new ConfigurationError(`a pending question of run ${JSON.stringify(pending.runId)} cannot be resumed in run ${JSON.stringify(run.runId)}`);
   if (run.status === 'finished') throw new DurableRunError('RUN_FINISHED', `run ${run.runId} has finished: its questions cannot be resumed`);
+  // The store is the truth about what was asked; a framework that keeps its own pause state may
+  // resume a question of its run from a run of its own on the same store.
   const stored = await run.store.getApproval(request.id);
   if (!stored) throw new ConfigurationError(`the run's store has no question ${request.id}`);
   if (canonical(stored.request) !== canonical(request)) throw mismatch('the question the run asked');
-  const recorded = run.recordedRequest(pending.key);
+  const recorded = pending.runId === run.runId ? run.recordedRequest(pending.key) : undefined;
   if (recorded && recorded.id !== request.id) throw mismatch('the question the run journaled under its key');
 }
