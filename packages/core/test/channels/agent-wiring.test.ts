@@ -1,8 +1,8 @@
 // How an approval channel's answer becomes behaviour: reply, approve, edit, reject, timeout, with
 // the events naming the channel and who answered; the io path unchanged beside it.
 import { describe, expect, test } from 'vitest';
-import { callbackChannel, consoleChannel, ScriptedChannel, type ApprovalRequest, type HandrailEvent } from '../../src/index.js';
-import { ScriptedIO } from '../../src/testing/index.js';
+import { AssistantAgent, callbackChannel, consoleChannel, ScriptedChannel, UserProxyAgent, type ApprovalRequest, type HandrailEvent } from '../../src/index.js';
+import { ScriptedIO, ScriptedModel } from '../../src/testing/index.js';
 import { refundPolicy, refundRun } from './helpers.js';
 
 const received = (events: HandrailEvent[]) => events.filter((event) => event.type === 'human-input-received');
@@ -155,5 +155,22 @@ describe('answers from an approval channel', () => {
     const refusing = new ScriptedIO(['y']);
     await refundRun({ io: refusing, channel: consoleChannel({ io: refusing }), user: { onReject: 'refuse' } });
     expect(refusing.printed).toContain('  Reject refuses this call and tells the model; the run goes on.');
+  });
+});
+
+describe('shadow mode in the bundled agents', () => {
+  test('the policy decides and the decision is recorded, but nobody is asked, the call runs and no stop is enforced', async () => {
+    const channel = new ScriptedChannel([{ kind: 'reject', message: 'never asked' }]);
+    const refunds: unknown[] = [];
+    const io = new ScriptedIO();
+    const assistant = new AssistantAgent('assistant', { model: new ScriptedModel([{ toolCalls: [{ name: 'refund', arguments: { order: 'A-7', amount: 250 } }] }, 'TERMINATE', 'still here']), io });
+    const user = new UserProxyAgent('user', { policy: refundPolicy(), io, codeExecutionConfig: false, approvalChannel: channel, shadow: true, functionMap: { refund: (args) => (refunds.push(args), 'refunded') } });
+    // Three exchanges: the refund, then TERMINATE, which the policy stops and shadow mode lets by.
+    const result = await user.initiateChat(assistant, { message: 'Refund order A-7.', maxTurns: 3 });
+    expect(channel.requests).toEqual([]);
+    expect(refunds).toEqual([{ order: 'A-7', amount: 250 }]);
+    const decided = result.events.flatMap((event) => (event.type === 'decision-made' && event.agent === 'user' ? [event.decision.action] : []));
+    expect(decided).toEqual(['escalate', 'stop']);
+    expect(result.ended.cause).toBe('max-turns');
   });
 });
