@@ -6,6 +6,7 @@ import { compilePolicy } from '@handrail/policy';
 import { describe, expect, it } from 'vitest';
 import { createAiSdkGuard, type AiSdkGuardOptions } from '@handrail/adapters/ai-sdk';
 import { scriptedModel, type ScriptStep } from './fixtures/ai-sdk-model.js';
+import { person, type Answer } from './fixtures/person.js';
 
 const policy = compilePolicy(`policy refunds version 1
 rule forbidden: when tool.name == "delete_account" then stop "accounts are never deleted"
@@ -14,23 +15,6 @@ rule large: when tool.name == "refund" and tool.args.amount > 100
   then escalate "large refund" timeout 300ms else stop prompt "{sender} wants to refund more than 100. Approve?"
 rule done: when content ends with "TERMINATE" then stop "the clerk said it is done"
 rule draft: when content ends with "[draft]" then escalate "a draft answer"`);
-
-type Answer = ApprovalAnswer extends infer A ? (A extends ApprovalAnswer ? Omit<A, 'at'> : never) : never;
-
-/** A person who answers from a list and remembers what they were asked. */
-function person(answers: Answer[]): ApprovalChannel & { asked: ApprovalRequest[] } {
-  const asked: ApprovalRequest[] = [];
-  return {
-    name: 'test',
-    asked,
-    async ask(request) {
-      asked.push(request);
-      const next = answers.shift();
-      if (!next) throw new Error('no answer left');
-      return { ...next, at: new Date().toISOString() } as ApprovalAnswer;
-    },
-  };
-}
 
 /** A person who never answers. */
 const away: ApprovalChannel = { name: 'away', ask: () => new Promise(() => undefined) };

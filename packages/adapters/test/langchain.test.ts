@@ -5,11 +5,12 @@ import { ChatOpenAI } from '@langchain/openai';
 import { fakeModel } from '@langchain/core/testing';
 import { Command, MemorySaver } from '@langchain/langgraph';
 import { AIMessage, createAgent, FakeToolCallingModel, tool, type BaseMessage } from 'langchain';
-import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest, Verdict } from '@handrail/core';
+import type { ApprovalChannel, Verdict } from '@handrail/core';
 import { startOpenAIServer } from '@handrail/core/testing';
 import { compilePolicy, sleep, type Policy } from '@handrail/policy';
 import { afterEach, describe, expect, it } from 'vitest';
 import { handrailMiddleware, pendingQuestions, type HandrailMiddlewareOptions } from '@handrail/adapters/langchain';
+import { person, type Answer } from './fixtures/person.js';
 
 const rules = `rule forbidden: when tool.name == "delete_account" then stop "accounts are never deleted"
 rule huge: when tool.name == "refund" and tool.args.amount > 1000 then stop "refunds over 1000 are never made"
@@ -21,23 +22,6 @@ rule large: when tool.name == "refund" and tool.args.amount > 100
 const hastyPolicy = compilePolicy(`policy refunds version 1
 ${rules}
 rule large: when tool.name == "refund" and tool.args.amount > 100 then escalate "large refund" timeout 200ms else stop`);
-
-type Answer = ApprovalAnswer extends infer A ? (A extends ApprovalAnswer ? Omit<A, 'at'> : never) : never;
-
-/** A person who answers from a list and remembers what they were asked. */
-function person(answers: Answer[]): ApprovalChannel & { asked: ApprovalRequest[] } {
-  const asked: ApprovalRequest[] = [];
-  return {
-    name: 'test',
-    asked,
-    async ask(request) {
-      asked.push(request);
-      const next = answers.shift();
-      if (!next) throw new Error('no answer left');
-      return { ...next, at: new Date().toISOString() } as ApprovalAnswer;
-    },
-  };
-}
 
 const schema = { type: 'object', properties: { amount: { type: 'number' } } } as const;
 

@@ -3,12 +3,12 @@
 // serves Chat Completions only).
 import OpenAI from 'openai';
 import type { ResponseFunctionToolCall, ResponseInputItem, ResponseOutputItem, ResponseOutputMessage } from 'openai/resources/responses/responses';
-import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest } from '@handrail/core';
 import { startOpenAIServer, type ScriptedReply } from '@handrail/core/testing';
 import { compilePolicy } from '@handrail/policy';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGate, type GateOptions } from '@handrail/adapters';
 import { gateChatCompletion, gateResponse, type ChatStep, type ResponseStep } from '@handrail/adapters/openai';
+import { person, type Answer } from './fixtures/person.js';
 
 const policy = compilePolicy(`policy refunds version 1
 rule forbidden: when tool.name == "delete_account" then stop "accounts are never deleted"
@@ -20,23 +20,6 @@ const schemas: OpenAI.ChatCompletionTool[] = [
   { type: 'function', function: { name: 'refund', parameters: { type: 'object', properties: { amount: { type: 'number' } } } } },
   { type: 'function', function: { name: 'delete_account', parameters: { type: 'object', properties: {} } } },
 ];
-
-type Answer = ApprovalAnswer extends infer A ? (A extends ApprovalAnswer ? Omit<A, 'at'> : never) : never;
-
-/** A person who answers from a list and remembers what they were asked. */
-function person(answers: Answer[]): ApprovalChannel & { asked: ApprovalRequest[] } {
-  const asked: ApprovalRequest[] = [];
-  return {
-    name: 'test',
-    asked,
-    async ask(request) {
-      asked.push(request);
-      const next = answers.shift();
-      if (!next) throw new Error('no answer left');
-      return { ...next, at: new Date().toISOString() } as ApprovalAnswer;
-    },
-  };
-}
 
 /** The tools, recording each run with its arguments. */
 function desk() {
