@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compilePolicy, decide, type Turn } from '../src/index.js';
+import { fuzzRuns } from '../../../test/adversarial/fuzz-runs.js';
 
 const words = ['delete', 'DROP TABLE', 'refund', 'Ünïcode', 'TERMINATE', 'error:', 'ok', '', 'a', 'NEEDS_REVIEW', 'İstanbul'];
 const quote = (s: string) => JSON.stringify(s);
@@ -169,7 +170,7 @@ describe('fast evaluator vs json-rules-engine', () => {
   // Large policies take other paths: rules split into several generated functions, and the
   // words of many keyword tests on one text found in one shared scan (from 16 words on).
   it('agrees on generated policies of many rules, keyword-heavy, on long messages, with every operator', async () => {
-    const runs = Math.max(1, Math.round(20 * (Number(process.env.HANDRAIL_FUZZ_RUNS) || 1)));
+    const runs = fuzzRuns(20);
     const vocabulary = [...words, 'wire transfer', 'rm -rf', 'Production', 'ß', 'straße', 'STRASSE', 'K', 'ﬁle', 'İ', 'i̇', 'é', 'e\u0301', '😀', '\ud83d', 'aa', 'aaa', 'ab', 'b', 'drop', 'drop table', 'table', 'able', 'op t', 'DROP'];
     const keyword = fc.constantFrom(...vocabulary);
     const keywordList = fc.array(keyword, { minLength: 1, maxLength: 6 }).map((items) => `[${items.map(quote).join(', ')}]`);

@@ -3,8 +3,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KeywordScan } from '../src/engine/keyword-scan.js';
+import { fuzzRuns } from '../../../test/adversarial/fuzz-runs.js';
 
-const runs = Math.max(1, Math.round(2000 * (Number(process.env.HANDRAIL_FUZZ_RUNS) || 1)));
+const runs = fuzzRuns(2000);
 const unit = fc.constantFrom('a', 'b', 'A', 'ß', 'İ', '\u0307', '\ud83d', '\ude00', ' ');
 const word = fc.array(unit, { maxLength: 4 }).map((units) => units.join(''));
 const text = fc.array(unit, { maxLength: 60 }).map((units) => units.join(''));
