@@ -53,6 +53,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const stackLine = /^\s+at /m;
 
 describe.concurrent('handrail check', { timeout }, () => {
+  it('lists each regex with the engine it runs on, with --verbose', async ({ expect }) => {
+    writeFileSync(file('regexes.policy'), 'policy regexes\nrule failure: when content matches /ERROR:|Traceback/i then escalate\nrule ambiguous: when content matches /(a|aa){1,40}c/ then stop\n');
+    const result = await handrail('check', '--verbose', file('regexes.policy'));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('  rule failure: /ERROR:|Traceback/i runs on the JavaScript engine at every length (');
+    expect(result.stdout).toContain('  rule ambiguous: /(a|aa){1,40}c/ runs on the linear engine at every length (');
+    expect((await handrail('check', file('regexes.policy'))).stdout).not.toContain('runs on');
+  });
+
   it('accepts a valid policy (the real executable)', async ({ expect }) => {
     const result = await handrailBin('check', file('invoices.policy'));
     expect(result.code).toBe(0);
@@ -100,7 +109,7 @@ describe.concurrent('handrail check', { timeout }, () => {
     const result = await handrail('check');
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('check needs at least one FILE');
-    expect(result.stderr).toContain('usage: handrail check FILE');
+    expect(result.stderr).toContain('usage: handrail check [--verbose] FILE');
   });
 });
 

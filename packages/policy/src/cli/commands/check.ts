@@ -1,7 +1,13 @@
 // `handrail check FILE…`: does each policy compile? Every problem is printed, not just the first.
-import { PolicyError } from '../../index.js';
+import { PolicyError, regexEngines } from '../../index.js';
 import { CliError, UsageError, exitCodes, parseCommandLine, type Command } from '../command.js';
 import { loadPolicyFromCommandLine } from '../load-policy-file.js';
+
+const engineNames = {
+  native: 'JavaScript engine at every length',
+  'native-then-linear': 'JavaScript engine on short texts, the linear engine beyond',
+  linear: 'linear engine at every length',
+} as const;
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
@@ -11,13 +17,15 @@ function plural(count: number, word: string): string {
 export const check: Command = {
   name: 'check',
   summary: 'parse and validate policy files; print every error as a code frame',
-  usage: `handrail check FILE…
+  usage: `handrail check [--verbose] FILE…
 
   Checks each .policy file or compiled .json document. Prints "ok FILE (N rules, hash …)" for
-  each valid file; prints every error with its file:line:col and exits 1 when any is invalid.`,
+  each valid file; prints every error with its file:line:col and exits 1 when any is invalid.
+
+  --verbose   also lists each regular expression with the engine it runs on and why`,
 
   async run(args, io) {
-    const { positionals: files } = parseCommandLine(args, {});
+    const { values, positionals: files } = parseCommandLine(args, { verbose: { type: 'boolean' } });
     if (files.length === 0) throw new UsageError('check needs at least one FILE');
     let failed = 0;
     // Frames of successive errors are kept apart by a blank line, as within one file.
@@ -26,6 +34,9 @@ export const check: Command = {
       try {
         const policy = await loadPolicyFromCommandLine(file);
         io.stdout(`ok ${file} (${plural(policy.document.rules.length, 'rule')}, hash ${policy.hash})\n`);
+        // Which regex engine runs each pattern decides how it behaves on long hostile text.
+        if (values.verbose)
+          for (const regex of regexEngines(policy)) io.stdout(`  rule ${regex.rule}: /${regex.pattern}/${regex.flags} runs on the ${engineNames[regex.engine]} (${regex.reason})\n`);
       } catch (error) {
         // A bad file does not stop the others: a user fixing several files sees all at once.
         failed++;
