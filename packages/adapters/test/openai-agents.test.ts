@@ -12,25 +12,9 @@ import { startOpenAIServer, type OpenAIServer, type ScriptedReply } from '@handr
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAgentsGuard, stopOf, type AgentsGuardOptions, type PausedRun } from '@handrail/adapters/openai-agents';
 import { clerk, policy } from './fixtures/agents-desk.js';
+import { person, type Answer } from './fixtures/person.js';
 
-type Answer = ApprovalAnswer extends infer A ? (A extends ApprovalAnswer ? Omit<A, 'at'> : never) : never;
 const at = () => new Date().toISOString();
-
-/** A person who answers from a list (or never, when the list says so) and remembers what they were asked. */
-function person(answers: Array<Answer | 'never'>): ApprovalChannel & { asked: ApprovalRequest[] } {
-  const asked: ApprovalRequest[] = [];
-  return {
-    name: 'desk',
-    asked,
-    async ask(request) {
-      asked.push(request);
-      const next = answers.shift();
-      if (next === 'never') return new Promise<never>(() => undefined);
-      if (!next) throw new Error('no answer left');
-      return { ...next, at: at() } as ApprovalAnswer;
-    },
-  };
-}
 
 let servers: OpenAIServer[] = [];
 afterEach(async () => {
@@ -54,7 +38,7 @@ const large: ScriptedReply[] = [{ toolCalls: [{ name: 'refund', arguments: { amo
 
 describe('answered in process through a Handrail channel', () => {
   it('runs a small refund without asking anyone', async () => {
-    const approvals = person([]);
+    const approvals = person([], 'desk');
     const { agent, ran, guard } = await desk([{ toolCalls: [{ name: 'refund', arguments: { amount: 40 } }] }, 'Refunded 40.'], { channel: approvals });
     const result = await run(agent, 'Refund order 42.');
     expect(result.finalOutput).toBe('Refunded 40.');
@@ -64,7 +48,7 @@ describe('answered in process through a Handrail channel', () => {
   });
 
   it('asks before a large refund and runs it once approved', async () => {
-    const approvals = person([{ kind: 'approve', by: 'dana' }]);
+    const approvals = person([{ kind: 'approve', by: 'dana' }], 'desk');
     const { agent, ran, server } = await desk(large, { channel: approvals });
     const result = await run(agent, 'Refund order 42.');
     expect(result.finalOutput).toBe('Refund handled.');
@@ -75,21 +59,21 @@ describe('answered in process through a Handrail channel', () => {
   });
 
   it('never runs a refused call, and tells the model not to retry it', async () => {
-    const { agent, ran, server } = await desk(large, { channel: person([{ kind: 'reject', message: 'customer is not eligible' }]) });
+    const { agent, ran, server } = await desk(large, { channel: person([{ kind: 'reject', message: 'customer is not eligible' }], 'desk') });
     await run(agent, 'Refund order 42.');
     expect(ran).toEqual([]);
     expect(toolResults(server, 1)).toEqual(['Refused by a person: customer is not eligible. Do not call refund again with the same arguments; go on without it, or ask the user what to do instead.']);
   });
 
   it("gives the model a person's reply as the call's result, without running it", async () => {
-    const { agent, ran, server } = await desk(large, { channel: person([{ kind: 'reply', text: 'Refund 100 now, the rest next week.' }]) });
+    const { agent, ran, server } = await desk(large, { channel: person([{ kind: 'reply', text: 'Refund 100 now, the rest next week.' }], 'desk') });
     await run(agent, 'Refund order 42.');
     expect(ran).toEqual([]);
     expect(toolResults(server, 1)).toEqual(['Refund 100 now, the rest next week.']);
   });
 
   it('runs an edited call with the arguments the person gave, decided again by the policy', async () => {
-    const approvals = person([{ kind: 'edit', args: { amount: 90 } }]);
+    const approvals = person([{ kind: 'edit', args: { amount: 90 } }], 'desk');
     const { agent, ran, server } = await desk(large, { channel: approvals });
     await run(agent, 'Refund order 42.');
     expect(ran).toEqual([['refund', { amount: 90 }]]);
@@ -98,7 +82,7 @@ describe('answered in process through a Handrail channel', () => {
   });
 
   it('ends the run when the policy stops an edited call, and runs nothing', async () => {
-    const { agent, ran, server } = await desk(large, { channel: person([{ kind: 'edit', args: { amount: 5000 } }]) });
+    const { agent, ran, server } = await desk(large, { channel: person([{ kind: 'edit', args: { amount: 5000 } }], 'desk') });
     const error = await run(agent, 'Refund order 42.').catch((caught: unknown) => caught);
     expect(stopOf(error)?.reason).toBe('the edited call was stopped: refunds over 1000 are never made');
     expect(ran).toEqual([]);
@@ -106,7 +90,7 @@ describe('answered in process through a Handrail channel', () => {
   });
 
   it('ends the run on a stop, without running the call', async () => {
-    const { agent, ran, server } = await desk([{ toolCalls: [{ name: 'delete_account', arguments: {} }] }, 'never asked'], { channel: person([]) });
+    const { agent, ran, server } = await desk([{ toolCalls: [{ name: 'delete_account', arguments: {} }] }, 'never asked'], { channel: person([], 'desk') });
     const error = await run(agent, 'Close the account.').catch((caught: unknown) => caught);
     expect(stopOf(error)).toMatchObject({ handrail: 'stop', reason: 'accounts are never deleted', verdict: { kind: 'stop', decision: { rule: 'forbidden' } } });
     expect(ran).toEqual([]);
@@ -114,7 +98,7 @@ describe('answered in process through a Handrail channel', () => {
   });
 
   it('stops when nobody answers in time, as the rule says', async () => {
-    const { agent, ran } = await desk(large, { channel: person(['never']) });
+    const { agent, ran } = await desk(large, { channel: person(['never'], 'desk') });
     const error = await run(agent, 'Refund order 42.').catch((caught: unknown) => caught);
     expect(stopOf(error)?.reason).toBe('large refund; nobody answered');
     expect(ran).toEqual([]);
@@ -128,7 +112,7 @@ describe('answered in process through a Handrail channel', () => {
   });
 
   it('decides the final message: a stop ends the run with the tripwire', async () => {
-    const { agent } = await desk(['All done. TERMINATE'], { channel: person([]) });
+    const { agent } = await desk(['All done. TERMINATE'], { channel: person([], 'desk') });
     const error = await run(agent, 'Refund order 42.').catch((caught: unknown) => caught);
     expect(stopOf(error)?.reason).toBe('the clerk ended the conversation');
   });
@@ -153,7 +137,7 @@ describe('answered in process through a Handrail channel', () => {
   });
 
   it('works the same on a streamed run', async () => {
-    const approvals = person([{ kind: 'edit', args: { amount: 90 } }]);
+    const approvals = person([{ kind: 'edit', args: { amount: 90 } }], 'desk');
     const { agent, ran, server } = await desk(large, { channel: approvals });
     const stream = await run(agent, 'Refund order 42.', { stream: true });
     for await (const event of stream) void event;

@@ -345,19 +345,8 @@ export class DurableRun {
    */
   async awaitApproval(input: ApprovalRequestInput, options: AwaitApprovalOptions = {}): Promise<ApprovalAnswer> {
     const key = options.key ?? this.nextKey('approval');
-    let request: ApprovalRequest;
-    if (this.#claim(key, 'approval')) {
-      const entry = this.#entries.get(key)!;
-      request = entry.request!;
-      if (entry.answer) {
-        await this.#auditAnswer(key, request, entry.answer);
-        return structuredClone(entry.answer.answer);
-      }
-    } else {
-      this.#checkOpen();
-      request = this.#newRequest(input);
-      await this.#append({ type: 'approval-requested', key, request });
-    }
+    const { request, answered } = await this.#question(key, input);
+    if (answered) return answered;
     this.#waiting++;
     let stored: StoredAnswer;
     try {
@@ -367,9 +356,7 @@ export class DurableRun {
     } finally {
       this.#waiting--;
     }
-    const record = await this.#append({ type: 'approval-answered', key, approvalId: request.id, answer: stored.answer, channel: stored.channel });
-    await this.#auditAnswer(key, request, record as Extract<JournalRecord, { type: 'approval-answered' }>);
-    return structuredClone(stored.answer);
+    return this.#recordAnswer(key, request, stored);
   }
 
   /**
@@ -385,19 +372,8 @@ export class DurableRun {
    */
   async requestApproval(input: ApprovalRequestInput, options: { key?: string } = {}): Promise<{ request: ApprovalRequest; answer?: ApprovalAnswer }> {
     const key = options.key ?? this.nextKey('approval');
-    let request: ApprovalRequest;
-    if (this.#claim(key, 'approval')) {
-      const entry = this.#entries.get(key)!;
-      request = entry.request!;
-      if (entry.answer) {
-        await this.#auditAnswer(key, request, entry.answer);
-        return { request: structuredClone(request), answer: structuredClone(entry.answer.answer) };
-      }
-    } else {
-      this.#checkOpen();
-      request = this.#newRequest(input);
-      await this.#append({ type: 'approval-requested', key, request });
-    }
+    const { request, answered } = await this.#question(key, input);
+    if (answered) return { request: structuredClone(request), answer: answered };
     // Again on replay: a crash may have come between the journal and the store.
     await this.store.putApproval(request);
     let stored = (await this.store.getApproval(request.id))?.answer;
@@ -405,9 +381,29 @@ export class DurableRun {
       stored = await this.#submit(request, { kind: 'timeout', at: new Date().toISOString() }, 'timeout');
     if (!stored) return { request: structuredClone(request) };
     this.#checkOpen();
+    return { request: structuredClone(request), answer: await this.#recordAnswer(key, request, stored) };
+  }
+
+  /** The question under `key`: journaled before (with its answer, if it has one, audited again) or journaled now. */
+  async #question(key: string, input: ApprovalRequestInput): Promise<{ request: ApprovalRequest; answered?: ApprovalAnswer }> {
+    if (this.#claim(key, 'approval')) {
+      const entry = this.#entries.get(key)!;
+      const request = entry.request!;
+      if (!entry.answer) return { request };
+      await this.#auditAnswer(key, request, entry.answer);
+      return { request, answered: structuredClone(entry.answer.answer) };
+    }
+    this.#checkOpen();
+    const request = this.#newRequest(input);
+    await this.#append({ type: 'approval-requested', key, request });
+    return { request };
+  }
+
+  /** Journals and audits the answer a question got, once. */
+  async #recordAnswer(key: string, request: ApprovalRequest, stored: StoredAnswer): Promise<ApprovalAnswer> {
     const record = await this.#append({ type: 'approval-answered', key, approvalId: request.id, answer: stored.answer, channel: stored.channel });
     await this.#auditAnswer(key, request, record as Extract<JournalRecord, { type: 'approval-answered' }>);
-    return { request: structuredClone(request), answer: structuredClone(stored.answer) };
+    return structuredClone(stored.answer);
   }
 
   /**
