@@ -16,7 +16,8 @@ export const policyFile = fileURLToPath(new URL('../../policies/invoices.policy'
  */
 export async function runInvoices(options: { model: Model; io: HumanIO; showDecisions?: boolean }): Promise<ChatResult> {
   const policy = await loadPolicyFile(policyFile);
-  const clerk = new AssistantAgent('clerk', { model: options.model, systemMessage: clerkInstructions, tools: [readInvoiceTool], io: options.io });
+  // The supervisor's auto-replies are often empty; AutoGen prints them as empty blocks, the demo leaves them out.
+  const clerk = new AssistantAgent('clerk', { model: options.model, systemMessage: clerkInstructions, tools: [readInvoiceTool], io: options.io, hideEmptyMessages: true });
   const supervisor = new UserProxyAgent('supervisor', {
     policy,
     codeExecutionConfig: false,

@@ -61,6 +61,8 @@ test('`start` runs offline with scripted answers and shows each decision as it h
   expect(run.stdout).toContain('Invoice processing with policy policies/invoices.policy');
   expect(run.stdout).toContain("[handrail] invoices: escalate on clerk's message (rule review: the agent flagged an invoice for review; no input means stop)\nthe agent flagged an invoice for review.");
   expect(run.stdout).toContain(`or type 'exit' to stop the conversation: ${humanAnswers[0]}\nsupervisor (to clerk):`);
+  // Empty auto-replies are delivered but not printed as empty blocks.
+  expect(run.stdout).not.toMatch(/supervisor \(to clerk\):\n\n\n/);
   expect(run.stdout.trimEnd().split('\n').at(-1)).toBe(
     `The chat ended: stop (the invoice run is finished) after 14 messages; human input: ${JSON.stringify(humanAnswers)}`,
   );

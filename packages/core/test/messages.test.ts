@@ -1,7 +1,8 @@
 // Messages in the OpenAI chat shape, and how a received one is shown.
 import { describe, expect, test } from 'vitest';
 import { formatReceivedMessage } from '../src/advanced.js';
-import { asStored, toMessage, toModelMessages } from '../src/index.js';
+import { AssistantAgent, asStored, toMessage, toModelMessages } from '../src/index.js';
+import { ScriptedIO } from '../src/testing/index.js';
 
 describe('messages', () => {
   test('text becomes a message; nothing to say is refused', () => {
@@ -36,5 +37,18 @@ describe('messages', () => {
 
   test('a received message is printed as AutoGen prints it', () => {
     expect(formatReceivedMessage({ role: 'user', content: 'task' }, 'user', 'assistant')).toBe(`user (to assistant):\n\ntask\n\n${'-'.repeat(80)}`);
+  });
+
+  test('an empty message is printed as an empty block unless the receiver hides empty messages', async () => {
+    const sender = new AssistantAgent('sender', { io: new ScriptedIO([]) });
+    for (const hideEmptyMessages of [false, true]) {
+      const io = new ScriptedIO([]);
+      const receiver = new AssistantAgent('receiver', { io, hideEmptyMessages });
+      await receiver.receive('', sender, { requestReply: false });
+      await receiver.receive({ role: 'assistant', content: '', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }] }, sender, { requestReply: false });
+      const blocks = io.printed.filter((text) => text.startsWith('sender (to receiver):'));
+      expect(blocks.length).toBe(hideEmptyMessages ? 1 : 2);
+      expect(blocks.at(-1)).toContain('Suggested tool call (c1): f');
+    }
   });
 });

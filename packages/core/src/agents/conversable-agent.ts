@@ -16,7 +16,7 @@ import type { Model, ToolDefinition, Usage } from '../models/model.js';
 import type { Agent, ReplyResult, SendOptions } from './agent.js';
 import { createSupervisor, rejectModeOf, type Supervisor, type SupervisorOptions } from '../supervisor/supervisor.js';
 import { checkHumanReply, defaultPrompt, typedChannel, type HumanInputMode, type HumanReplyHost } from './human-reply.js';
-import { formatReceivedMessage } from './print-message.js';
+import { formatReceivedMessage, isEmptyMessage } from './print-message.js';
 import { executeToolCall, toolReply, type ToolFunction } from './tool-calls.js';
 
 /** AutoGen's default limit of consecutive auto-replies to one sender. */
@@ -52,6 +52,11 @@ export interface ConversableAgentOptions {
   functionMap?: Record<string, ToolFunction>;
   /** Where this agent prints and asks; the process default (console) otherwise. */
   io?: HumanIO;
+  /**
+   * Leave out received messages with nothing to show (an empty auto-reply: no text, no tool
+   * calls, no tool results). AutoGen prints them as an empty block, and so does this agent by default.
+   */
+  hideEmptyMessages?: boolean;
   /** Answers questions instead of `io.input` (sync or async). */
   getHumanInput?: GetHumanInput;
   /**
@@ -162,6 +167,7 @@ export class ConversableAgent implements Agent {
   readonly #replyAtReceive = new Map<Agent, boolean>();
   readonly #startedAt = new Map<Agent, number>();
   readonly #io: HumanIO | undefined;
+  readonly #hideEmptyMessages: boolean;
   readonly #getHumanInput: GetHumanInput | undefined;
   readonly #channels: Record<string, HumanIO | ApprovalChannel>;
   readonly #approvalChannel: ApprovalChannel | undefined;
@@ -193,6 +199,7 @@ export class ConversableAgent implements Agent {
     this.tools = [...(options.tools ?? [])];
     for (const [fname, fn] of Object.entries(options.functionMap ?? {})) this.#functions.set(fname, fn);
     this.#io = options.io;
+    this.#hideEmptyMessages = options.hideEmptyMessages ?? false;
     this.#getHumanInput = options.getHumanInput;
     this.#channels = { ...(options.channels ?? {}) };
     for (const [channelName, channel] of Object.entries(this.#channels)) {
@@ -343,7 +350,7 @@ export class ConversableAgent implements Agent {
     const message = toMessage(input);
     if (!message) throw new ConfigurationError("received a message that can't be converted into a valid chat message: it needs content or tool calls");
     this.#conversation(sender).push(asStored(message, 'user', sender.name));
-    if (!options.silent) this.print(formatReceivedMessage(message, sender.name, this.name));
+    if (!options.silent && !(this.#hideEmptyMessages && isEmptyMessage(message))) this.print(formatReceivedMessage(message, sender.name, this.name));
     if (options.requestReply === false || (options.requestReply === undefined && this.#replyAtReceive.get(sender) === false)) return undefined;
     const result = await this.generateReply({ sender });
     if (result.reply === null) return result.end;

@@ -30,3 +30,8 @@ export function formatReceivedMessage(message: Message, sender: string, recipien
   lines.push(`\n${separator}`);
   return lines.join('\n');
 }
+
+/** Whether printing `message` would show an empty block: no text, no tool calls, no tool results. */
+export function isEmptyMessage(message: Message): boolean {
+  return message.role !== 'tool' && !message.content && !message.tool_calls?.length && !message.tool_responses?.length;
+}
