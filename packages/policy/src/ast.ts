@@ -90,11 +90,30 @@ export interface Rule extends Node {
   resets: Identifier[];
 }
 
+/** One argument of a declared tool: `amount: number`, or `note?: string` when it may be left out. */
+export interface ToolParameter extends Node {
+  name: Identifier;
+  type: Identifier;
+  optional: boolean;
+}
+
+/**
+ * `tool refund(order: string, amount: number)`: the arguments a call of the tool must have.
+ * `openEnded` (a trailing `...`) lets calls carry arguments beyond the declared ones.
+ */
+export interface ToolDeclaration extends Node {
+  kind: 'tool';
+  name: Identifier;
+  params: ToolParameter[];
+  openEnded: boolean;
+}
+
 export type Statement =
   | { kind: 'mode'; preset: Identifier; span: Span }
   | { kind: 'max'; counter: Identifier; value: NumberLiteral; span: Span }
   | { kind: 'fact'; name: Identifier; type: Identifier; span: Span }
   | { kind: 'default'; action: Action; span: Span }
+  | ToolDeclaration
   | Rule;
 
 export interface Policy extends Node {

@@ -5,14 +5,25 @@ import { builtInFacts, factTypes, ownDefinition, resettableCounters, type FactDe
 import { keywords } from './syntax/lexer.js';
 import { findBacktrackingHazard } from './regex-safety.js';
 import { regexProblem } from './policy-regex.js';
+import { closest } from './cli/command.js';
 
 /** The declared custom facts of a policy, by name. */
 export type CustomFacts = Map<string, FactDefinition>;
+
+/** A declared tool's arguments, in declaration order, and whether calls may carry others. */
+export interface ToolSignature {
+  args: Map<string, { type: FactType; optional: boolean }>;
+  openEnded: boolean;
+}
+
+/** The declared tools of a policy, by name. */
+export type DeclaredTools = Map<string, ToolSignature>;
 
 /** What the checker learned, for the compiler. */
 export interface CheckedPolicy {
   ast: ast.Policy;
   customFacts: CustomFacts;
+  tools: DeclaredTools;
   preset?: string;
   maxAutoReplies?: number;
   defaultAction?: ast.Action;
@@ -28,7 +39,8 @@ export function checkPolicy(policy: ast.Policy, presets: readonly string[]): { c
     diagnostics.push(expected ? { code, message, span, expected } : { code, message, span });
 
   const customFacts: CustomFacts = new Map();
-  const checked: CheckedPolicy = { ast: policy, customFacts, rules: [] };
+  const tools: DeclaredTools = new Map();
+  const checked: CheckedPolicy = { ast: policy, customFacts, tools, rules: [] };
   const seen = new Map<string, ast.Span>();
   const once = (key: string, span: ast.Span, what: string) => {
     if (seen.has(key)) report('DUPLICATE_SETTING', `${what} is already set on line ${seen.get(key)!.line}`, span);
@@ -45,11 +57,13 @@ export function checkPolicy(policy: ast.Policy, presets: readonly string[]): { c
     if (!factTypes.includes(type)) report('UNKNOWN_TYPE', `unknown fact type "${type}"`, statement.type.span, nameList(factTypes));
     customFacts.set(name, { type: factTypes.includes(type) ? type : 'any', description: 'declared by the policy' });
   }
+  for (const statement of policy.statements) if (statement.kind === 'tool') declareTool(statement, tools, report);
 
   const ruleNames = new Map<string, ast.Span>();
   for (const statement of policy.statements) {
     switch (statement.kind) {
       case 'fact':
+      case 'tool':
         break;
       case 'mode': {
         once('mode', statement.span, 'mode');
@@ -82,7 +96,7 @@ export function checkPolicy(policy: ast.Policy, presets: readonly string[]): { c
         }
         const depth = nestingDepth(statement.when);
         if (depth > maxNesting) report('TOO_DEEP', `the condition nests ${depth} levels deep; at most ${maxNesting} are allowed`, statement.when.span);
-        else checkCondition(statement.when, customFacts, report);
+        else checkCondition(statement.when, { customFacts, tools, narrowed: undefined }, report);
         checkAction(statement.then, report);
         const resets = new Set<string>();
         for (const counter of statement.resets) {
@@ -100,6 +114,89 @@ export function checkPolicy(policy: ast.Policy, presets: readonly string[]): { c
 }
 
 type Report = (code: Diagnostic['code'], message: string, span: ast.Span, expected?: string[]) => void;
+
+function declareTool(statement: ast.ToolDeclaration, tools: DeclaredTools, report: Report): void {
+  const name = statement.name.name;
+  if (tools.has(name)) report('DUPLICATE_TOOL', `tool "${name}" is declared twice`, statement.name.span);
+  const args: ToolSignature['args'] = new Map();
+  for (const param of statement.params) {
+    const type = param.type.name as FactType;
+    if (!factTypes.includes(type)) report('UNKNOWN_TYPE', `unknown argument type "${type}"`, param.type.span, nameList(factTypes));
+    if (args.has(param.name.name)) report('DUPLICATE_ARGUMENT', `tool "${name}" declares the argument "${param.name.name}" twice`, param.name.span);
+    args.set(param.name.name, { type: factTypes.includes(type) ? type : 'any', optional: param.optional });
+  }
+  tools.set(name, { args, openEnded: statement.openEnded });
+}
+
+/**
+ * What a condition knows while it is checked: the facts and tools, and which tools the call can
+ * be (`narrowed`) when an enclosing conjunction says so (`tool.name == "refund" and …`).
+ */
+export interface Scope {
+  customFacts: CustomFacts;
+  tools: DeclaredTools;
+  narrowed: ReadonlySet<string> | undefined;
+}
+
+const isToolName = (field: ast.FieldRef) => field.fact.name === 'tool' && field.path.length === 1 && field.path[0]!.key === 'name';
+
+/** The tool names a condition implies when it holds, or undefined when it implies none. */
+function narrowing(condition: ast.Condition): ReadonlySet<string> | undefined {
+  switch (condition.kind) {
+    case 'equals':
+      return !condition.negated && !condition.ignoreCase && isToolName(condition.field) && condition.value.kind === 'string' ? new Set([condition.value.value]) : undefined;
+    case 'in':
+      return !condition.negated && isToolName(condition.field) ? new Set(condition.value.items.flatMap((item) => (item.kind === 'string' ? [item.value] : []))) : undefined;
+    case 'and':
+      return intersect(narrowing(condition.left), narrowing(condition.right));
+    case 'or': {
+      const left = narrowing(condition.left);
+      const right = narrowing(condition.right);
+      return left && right ? new Set([...left, ...right]) : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function intersect(a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | undefined): ReadonlySet<string> | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return new Set([...a].filter((name) => b.has(name)));
+}
+
+/**
+ * The definition of \`tool.args.NAME…\` from the declared tools the call can be; undefined when
+ * the declarations say nothing about it (no tool declared, an undeclared or open-ended tool among
+ * the candidates, a contradiction), so the field is read as today. Reports an argument that no
+ * candidate declares.
+ */
+function resolveToolArgument(field: ast.FieldRef, scope: Scope, report: Report): FactDefinition | null | undefined {
+  const [args, argument, ...deeper] = field.path;
+  if (field.fact.name !== 'tool' || args?.key !== 'args' || !argument || typeof argument.key !== 'string' || scope.tools.size === 0) return undefined;
+  const candidates = scope.narrowed ? [...scope.narrowed] : [...scope.tools.keys()];
+  if (candidates.length === 0 || candidates.some((name) => !scope.tools.has(name) || scope.tools.get(name)!.openEnded)) return undefined;
+  const name = argument.key;
+  const declared = candidates.flatMap((tool) => {
+    const found = scope.tools.get(tool)!.args.get(name);
+    return found ? [found.type] : [];
+  });
+  if (declared.length === 0) {
+    const known = [...new Set(candidates.flatMap((tool) => [...scope.tools.get(tool)!.args.keys()]))];
+    const meant = closest(name, known);
+    const hint = meant ? `; did you mean "${meant}"?` : '';
+    const who = scope.narrowed ? `${candidates.length === 1 ? 'tool' : 'tools'} ${candidates.join(', ')}` : 'no declared tool';
+    const message = scope.narrowed ? `${who} ${candidates.length === 1 ? 'has' : 'have'} no argument "${name}"${hint}` : `${who} has an argument "${name}"${hint}; name the tool (tool.name == "…") to read an undeclared tool's arguments`;
+    report('UNKNOWN_ARGUMENT', message, argument.span, known);
+    return null;
+  }
+  const type = declared.every((each) => each === declared[0]) ? declared[0]! : 'any';
+  if (deeper.length && type !== 'any' && type !== 'object' && !(type === 'list' && typeof deeper[0]!.key === 'number')) {
+    report('TYPE_MISMATCH', `tool.args.${name} is ${type}, so it has no fields`, deeper[0]!.span);
+    return null;
+  }
+  return deeper.length ? { type: 'any', description: '' } : { type, description: `argument ${name} of a declared tool` };
+}
 
 /** Deeper conditions are refused: the compiler and the evaluators walk conditions recursively. */
 export const maxNesting = 64;
@@ -128,7 +225,11 @@ function checkAction(action: ast.Action, report: Report): void {
 }
 
 /** The definition of a field, or a diagnostic when the fact or the path does not exist. */
-export function resolveField(field: ast.FieldRef, customFacts: CustomFacts, report: Report): FactDefinition | undefined {
+export function resolveField(field: ast.FieldRef, customFacts: CustomFacts, report: Report, scope?: Scope): FactDefinition | undefined {
+  if (scope) {
+    const argument = resolveToolArgument(field, scope, report);
+    if (argument !== undefined) return argument ?? undefined;
+  }
   const name = field.fact.name;
   const found = ownDefinition(builtInFacts, name) ?? customFacts.get(name);
   if (!found) {
@@ -177,9 +278,10 @@ function literalType(value: ast.Scalar): FactType {
   return value.kind === 'duration' ? 'number' : value.kind;
 }
 
-function checkCondition(condition: ast.Condition, customFacts: CustomFacts, report: Report): void {
+function checkCondition(condition: ast.Condition, scope: Scope, report: Report): void {
+  const resolve = (field: ast.FieldRef) => resolveField(field, scope.customFacts, report, scope);
   const expectType = (field: ast.FieldRef, allowed: FactType[], what: string, span: ast.Span) => {
-    const definition = resolveField(field, customFacts, report);
+    const definition = resolve(field);
     if (definition && definition.type !== 'any' && !allowed.includes(definition.type))
       report('TYPE_MISMATCH', `${what} needs ${allowed.join(' or ')}, but ${fieldText(field)} is ${definition.type}`, span);
     return definition;
@@ -192,16 +294,22 @@ function checkCondition(condition: ast.Condition, customFacts: CustomFacts, repo
   switch (condition.kind) {
     case 'and':
     case 'or':
-      checkCondition(condition.left, customFacts, report);
-      checkCondition(condition.right, customFacts, report);
+      if (condition.kind === 'and') {
+        // Each side is read where the other holds: `tool.name == "refund" and tool.args.amount > 5`.
+        checkCondition(condition.left, { ...scope, narrowed: intersect(scope.narrowed, narrowing(condition.right)) }, report);
+        checkCondition(condition.right, { ...scope, narrowed: intersect(scope.narrowed, narrowing(condition.left)) }, report);
+        return;
+      }
+      checkCondition(condition.left, scope, report);
+      checkCondition(condition.right, scope, report);
       return;
     case 'not':
-      checkCondition(condition.operand, customFacts, report);
+      checkCondition(condition.operand, scope, report);
       return;
     case 'text': {
       const listOperand = condition.operator === 'containsAny' || condition.operator === 'containsAll';
       if (condition.operator === 'contains') {
-        const definition = resolveField(condition.field, customFacts, report);
+        const definition = resolve(condition.field);
         if (definition?.type === 'list' && condition.ignoreCase)
           report('TYPE_MISMATCH', '"ignoring case" works on text, and a list is compared item by item', condition.span);
         else if (definition && !['string', 'list', 'any'].includes(definition.type))
@@ -215,11 +323,11 @@ function checkCondition(condition: ast.Condition, customFacts: CustomFacts, repo
       return;
     }
     case 'equals': {
-      const definition = resolveField(condition.field, customFacts, report);
+      const definition = resolve(condition.field);
       if (definition && (definition.type === 'list' || definition.type === 'object'))
         report('TYPE_MISMATCH', `equals compares text, numbers and true/false, but ${fieldText(condition.field)} is ${definition.type}`, condition.operatorSpan);
       if (condition.value.kind === 'field') {
-        const other = resolveField(condition.value, customFacts, report);
+        const other = resolve(condition.value);
         if (condition.ignoreCase) report('TYPE_MISMATCH', '"ignoring case" needs a "string" on the right', condition.value.span);
         if (definition && other && definition.type !== 'any' && other.type !== 'any' && definition.type !== other.type)
           report('TYPE_MISMATCH', `${fieldText(condition.field)} is ${definition.type} but ${fieldText(condition.value)} is ${other.type}`, condition.value.span);
@@ -267,7 +375,7 @@ function checkCondition(condition: ast.Condition, customFacts: CustomFacts, repo
       return;
     }
     case 'exists':
-      resolveField(condition.field, customFacts, report);
+      resolve(condition.field);
       return;
     case 'every': {
       const counter = condition.field;

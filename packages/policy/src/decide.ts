@@ -9,6 +9,7 @@ import { ReferenceEvaluator } from './engine/reference.js';
 import { withDeadline } from './deadline.js';
 import { MistypedValueError } from './operators.js';
 import { preparedOf, type Policy, type PreparedPolicy } from './policy.js';
+import { toolCallProblem } from './tool-calls.js';
 import { builtInFactValues, InvalidTurnError, type FactProvider, type Turn, toolFact } from './turn.js';
 
 export interface DecideOptions {
@@ -93,12 +94,21 @@ function builtInFactsPerCall(prepared: PreparedPolicy, policy: Policy, turn: Tur
     // Deciding on one and ignoring the other could let the other through undecided.
     if (turn.tool !== undefined && turn.toolCalls !== undefined)
       throw new InvalidTurnError('the turn has both tool and toolCalls; give the call being gated as tool, or every call of the message as toolCalls');
-    if (!turn.toolCalls?.length) return [base];
-    return turn.toolCalls.map((call) => ({ ...base, tool: toolFact(call) }));
+    const perCall = turn.toolCalls?.length ? turn.toolCalls.map((call) => ({ ...base, tool: toolFact(call) })) : [base];
+    for (const facts of perCall) checkDeclaredCall(policy, facts.tool as ReturnType<typeof toolFact>);
+    return perCall;
   } catch (error) {
     if (error instanceof InvalidTurnError) throw new DecidingError('INVALID_TURN', `invalid turn: ${error.message}`);
     throw error;
   }
+}
+
+/** A call of a tool the policy declares must match the declaration, or the decision fails closed. */
+function checkDeclaredCall(policy: Policy, call: ReturnType<typeof toolFact>): void {
+  const tools = policy.document.tools;
+  if (!call || !tools || !Object.hasOwn(tools, call.name)) return;
+  const problem = toolCallProblem(call.name, tools[call.name]!, call.args);
+  if (problem) throw new DecidingError('INVALID_TOOL_CALL', problem);
 }
 
 function explainRule(prepared: PreparedPolicy, index: number, facts: Record<string, unknown>): RuleTrace {

@@ -47,6 +47,14 @@ export interface CompiledRule {
   event: ActionEvent;
 }
 
+/** A declared tool: the arguments a call must carry, and whether it may carry others. */
+export interface ToolDocument {
+  /** Each argument's type; `optional` ones may be left out or null. In declaration order. */
+  args: Record<string, { type: FactType; optional?: true }>;
+  /** Calls may carry arguments beyond `args` (written `...` in the policy). */
+  openEnded?: true;
+}
+
 export interface PolicyDocument {
   format: typeof documentFormat;
   name: string;
@@ -55,6 +63,8 @@ export interface PolicyDocument {
   maxAutoReplies?: number;
   /** Custom facts the host must provide, with their types. */
   facts: Record<string, { type: FactType }>;
+  /** Declared tools, by name: a call of one whose arguments do not match fails closed. Absent when none. */
+  tools?: Record<string, ToolDocument>;
   default: ActionEvent;
   rules: CompiledRule[];
   /** sha256 of the canonical JSON of everything else; checked when a document is loaded. */

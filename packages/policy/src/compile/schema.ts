@@ -65,6 +65,27 @@ export const policyDocumentSchema = {
         properties: { type: { enum: [...factTypes] } },
       },
     },
+    tools: {
+      type: 'object',
+      propertyNames: { minLength: 1 },
+      additionalProperties: {
+        type: 'object',
+        required: ['args'],
+        additionalProperties: false,
+        properties: {
+          args: {
+            type: 'object',
+            additionalProperties: {
+              type: 'object',
+              required: ['type'],
+              additionalProperties: false,
+              properties: { type: { enum: [...factTypes] }, optional: { const: true } },
+            },
+          },
+          openEnded: { const: true },
+        },
+      },
+    },
     default: { $ref: '#/$defs/event' },
     rules: { type: 'array', items: { $ref: '#/$defs/rule' } },
     hash: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' },

@@ -23,6 +23,15 @@ export function toDocument(checked: CheckedPolicy, presetRules: PolicyDocument['
   for (const rule of presetRules) rules.push({ ...rule, event: { ...rule.event, params: { ...rule.event.params, order: rules.length } } });
   // fromEntries defines own properties: a fact named __proto__ stays a fact.
   const facts: PolicyDocument['facts'] = Object.fromEntries([...checked.customFacts].map(([name, definition]) => [name, { type: definition.type }]));
+  const tools: PolicyDocument['tools'] = Object.fromEntries(
+    [...checked.tools].map(([name, signature]) => [
+      name,
+      {
+        args: Object.fromEntries([...signature.args].map(([arg, { type, optional }]) => [arg, optional ? { type, optional: true as const } : { type }])),
+        ...(signature.openEnded ? { openEnded: true as const } : {}),
+      },
+    ]),
+  );
   return {
     format: documentFormat,
     name: policy.name.name,
@@ -30,6 +39,8 @@ export function toDocument(checked: CheckedPolicy, presetRules: PolicyDocument['
     ...(checked.preset ? { mode: checked.preset } : {}),
     ...(checked.maxAutoReplies !== undefined ? { maxAutoReplies: checked.maxAutoReplies } : {}),
     facts,
+    // Absent when no tool is declared, so such policies compile (and hash) as before.
+    ...(checked.tools.size ? { tools } : {}),
     default: checked.defaultAction ? action(checked.defaultAction, '(default)', -1, []) : { type: 'continue', params: { rule: '(default)', order: -1, reason: 'no rule matched' } },
     rules,
   };

@@ -23,7 +23,7 @@ export interface Anchor {
 }
 
 export interface Anchors {
-  /** The anchor of a node: the policy (its header), a statement, a rule's name (its header line), a condition, an action or a reset. */
+  /** The anchor of a node: the policy (its header), a statement, a tool's parameter, a rule's name (its header line), a condition, an action or a reset. */
   of(node: object): Anchor | undefined;
   /** Comments after the last statement, on lines of their own. */
   dangling: PlacedComment[];
@@ -46,6 +46,7 @@ export function placeComments(policy: ast.Policy, source: SourceText): Anchors {
     return make(node, node.span.offset, spanEnd(node.span), chain ? chainOperands(chain).map(condition) : []);
   };
   const statement = (node: ast.Statement): Anchor => {
+    if (node.kind === 'tool') return make(node, node.span.offset, spanEnd(node.span), node.params.map((param) => make(param, param.span.offset, spanEnd(param.span))));
     if (node.kind !== 'rule') return make(node, node.span.offset, spanEnd(node.span));
     const headerEnd = spanEnd((node.priority ?? node.name).span);
     return make(node, node.span.offset, spanEnd(node.span), [

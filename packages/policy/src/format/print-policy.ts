@@ -1,4 +1,4 @@
-// The whole file: the header, then the settings (`mode` then `max`, then `fact`s, then `default`),
+// The whole file: the header, then the settings (`mode` then `max`, then `fact`s, `tool`s, then `default`),
 // then the rules in their order; then every comment put in its place. Blank lines between
 // statements are the author's: one stands where the source had one or more, and none is added.
 import type * as ast from '../ast.js';
@@ -8,7 +8,7 @@ import type { Line } from './layout.js';
 import { printHeader, printStatement } from './print-statement.js';
 
 /** The order of statements' kinds. */
-const rank: Record<ast.Statement['kind'], number> = { mode: 0, max: 1, fact: 2, default: 3, rule: 4 };
+const rank: Record<ast.Statement['kind'], number> = { mode: 0, max: 1, fact: 2, tool: 3, default: 4, rule: 5 };
 
 /**
  * Statements in the order the formatter prints them: settings first, rules last, each kind in

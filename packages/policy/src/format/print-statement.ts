@@ -59,6 +59,20 @@ function printRule(ctx: PrintContext, node: ast.Rule): Fragment {
   return concat(header, when, then);
 }
 
+/**
+ * `tool NAME(a: string, b?: number, ...)` on one line when it fits and no comment sits inside it;
+ * else one parameter a line.
+ */
+function printTool(ctx: PrintContext, node: ast.ToolDeclaration): Fragment {
+  const name = ctx.source.token(node.name.span);
+  const params = node.params.map((param) => mark(text(`${param.name.name}${param.optional ? '?' : ''}: ${param.type.name}`), ctx.anchors.of(param)));
+  if (node.openEnded) params.push(text('...'));
+  const anchor = ctx.anchors.of(node);
+  const oneLine = concat(text(`tool ${name}(`), ...params.flatMap((param, i) => (i ? [text(', '), param] : [param])), text(')'));
+  if (!(anchor && hasInnerComments(anchor)) && oneLine[0]!.text.length <= ctx.width) return oneLine;
+  return concat(text(`tool ${name}(`), ...params.map((param, i) => onNewLine(body, i < params.length - 1 ? concat(param, text(',')) : param)), onNewLine(0, text(')')));
+}
+
 export function printStatement(ctx: PrintContext, node: ast.Statement): Fragment {
   let out: Fragment;
   switch (node.kind) {
@@ -70,6 +84,9 @@ export function printStatement(ctx: PrintContext, node: ast.Statement): Fragment
       break;
     case 'fact':
       out = text(`fact ${node.name.name}: ${node.type.name}`);
+      break;
+    case 'tool':
+      out = printTool(ctx, node);
       break;
     case 'default':
       out = concat(text('default '), printAction(ctx, node.action, 'default '.length, body));

@@ -136,6 +136,20 @@ export const max = ([keyword, counter, value]: Data): ast.Statement => ({
 export const factDeclaration = ([keyword, name, , [type]]: Data): ast.Statement => ({
   kind: 'fact', name: identifier(name), type: identifier(type), span: extent(keyword, type),
 });
+export const toolName = ([[token]]: Data): ast.Identifier =>
+  token.type === 'string' ? { name: JSON.parse(token.value), span: extent(token) } : identifier(token);
+export const toolParameter = ([[name], optional, , [type]]: Data): ast.ToolParameter => ({
+  name: identifier(name), type: identifier(type), optional: optional != null, span: extent(name, type),
+});
+/** The parameters and whether a trailing `...` leaves the tool open to more arguments. */
+export const toolParameters = (data: Data): { params: ast.ToolParameter[]; openEnded: boolean } => {
+  if (data.length === 1 && isToken(data[0])) return { params: [], openEnded: true };
+  const [first, rest, more] = data;
+  return { params: [first, ...rest.map((pair: Data) => pair[1])], openEnded: more != null };
+};
+export const toolDeclaration = ([keyword, name, , parameters, close]: Data): ast.ToolDeclaration => ({
+  kind: 'tool', name, params: parameters?.params ?? [], openEnded: parameters?.openEnded ?? false, span: extent(keyword, close),
+});
 export const defaultAction = ([keyword, action]: Data): ast.Statement => ({ kind: 'default', action, span: extent(keyword, action) });
 
 export const version = ([, [token]]: Data): ast.StringLiteral | ast.NumberLiteral =>

@@ -6,9 +6,9 @@ function id(d: any[]): any { return d[0]; }
 declare var identifier: any;
 declare var number: any;
 declare var string: any;
+declare var keyword: any;
 declare var duration: any;
 declare var regex: any;
-declare var keyword: any;
 
 import { createLexer } from './lexer.js';
 import * as b from './build.js';
@@ -60,7 +60,29 @@ const grammar: Grammar = {
     {"name": "statement$subexpression$1", "symbols": [{"literal":"any"}]},
     {"name": "statement", "symbols": [{"literal":"fact"}, (lexer.has("identifier") ? {type: "identifier"} : identifier), {"literal":":"}, "statement$subexpression$1"], "postprocess": b.factDeclaration},
     {"name": "statement", "symbols": [{"literal":"default"}, "action"], "postprocess": b.defaultAction},
+    {"name": "statement$ebnf$1", "symbols": ["toolParameters"], "postprocess": id},
+    {"name": "statement$ebnf$1", "symbols": [], "postprocess": () => null},
+    {"name": "statement", "symbols": [{"literal":"tool"}, "toolName", {"literal":"("}, "statement$ebnf$1", {"literal":")"}], "postprocess": b.toolDeclaration},
     {"name": "statement", "symbols": ["rule"], "postprocess": id},
+    {"name": "toolName$subexpression$1", "symbols": [(lexer.has("identifier") ? {type: "identifier"} : identifier)]},
+    {"name": "toolName$subexpression$1", "symbols": [(lexer.has("keyword") ? {type: "keyword"} : keyword)]},
+    {"name": "toolName$subexpression$1", "symbols": [(lexer.has("string") ? {type: "string"} : string)]},
+    {"name": "toolName", "symbols": ["toolName$subexpression$1"], "postprocess": b.toolName},
+    {"name": "toolParameters", "symbols": [{"literal":"..."}], "postprocess": b.toolParameters},
+    {"name": "toolParameters$ebnf$1", "symbols": []},
+    {"name": "toolParameters$ebnf$1$subexpression$1", "symbols": [{"literal":","}, "toolParameter"]},
+    {"name": "toolParameters$ebnf$1", "symbols": ["toolParameters$ebnf$1", "toolParameters$ebnf$1$subexpression$1"], "postprocess": (d) => d[0].concat([d[1]])},
+    {"name": "toolParameters$ebnf$2$subexpression$1", "symbols": [{"literal":","}, {"literal":"..."}]},
+    {"name": "toolParameters$ebnf$2", "symbols": ["toolParameters$ebnf$2$subexpression$1"], "postprocess": id},
+    {"name": "toolParameters$ebnf$2", "symbols": [], "postprocess": () => null},
+    {"name": "toolParameters", "symbols": ["toolParameter", "toolParameters$ebnf$1", "toolParameters$ebnf$2"], "postprocess": b.toolParameters},
+    {"name": "toolParameter$subexpression$1", "symbols": [(lexer.has("identifier") ? {type: "identifier"} : identifier)]},
+    {"name": "toolParameter$subexpression$1", "symbols": [(lexer.has("keyword") ? {type: "keyword"} : keyword)]},
+    {"name": "toolParameter$ebnf$1", "symbols": [{"literal":"?"}], "postprocess": id},
+    {"name": "toolParameter$ebnf$1", "symbols": [], "postprocess": () => null},
+    {"name": "toolParameter$subexpression$2", "symbols": [(lexer.has("identifier") ? {type: "identifier"} : identifier)]},
+    {"name": "toolParameter$subexpression$2", "symbols": [{"literal":"any"}]},
+    {"name": "toolParameter", "symbols": ["toolParameter$subexpression$1", "toolParameter$ebnf$1", {"literal":":"}, "toolParameter$subexpression$2"], "postprocess": b.toolParameter},
     {"name": "rule$ebnf$1", "symbols": ["priority"], "postprocess": id},
     {"name": "rule$ebnf$1", "symbols": [], "postprocess": () => null},
     {"name": "rule$ebnf$2", "symbols": []},

@@ -24,7 +24,14 @@ statement   -> "mode" %identifier                                   {% b.mode %}
              | "max" %identifier %number                            {% b.max %}
              | "fact" %identifier ":" (%identifier | "any")         {% b.factDeclaration %}
              | "default" action                                     {% b.defaultAction %}
+             | "tool" toolName "(" toolParameters:? ")"             {% b.toolDeclaration %}
              | rule                                                 {% id %}
+
+# `tool` is no keyword (it is also the fact `tool`): the literal matches the identifier's text.
+toolName    -> (%identifier | %keyword | %string)                   {% b.toolName %}
+toolParameters -> "..."                                             {% b.toolParameters %}
+             | toolParameter ("," toolParameter):* ("," "..."):?    {% b.toolParameters %}
+toolParameter -> (%identifier | %keyword) "?":? ":" (%identifier | "any")  {% b.toolParameter %}
 
 rule        -> "rule" %identifier priority:? ":" "when" condition "then" action reset:*   {% b.rule %}
 priority    -> "priority" %number                                   {% b.priority %}

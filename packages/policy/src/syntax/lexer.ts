@@ -20,7 +20,7 @@ const rules: moo.Rules = {
   number: /-?[0-9]+(?:\.[0-9]+)?(?![A-Za-z_])/,
   identifier: { match: /[A-Za-z_][A-Za-z0-9_]*/, type: moo.keywords({ keyword: keywords as unknown as string[] }) },
   operator: ['>=', '<=', '==', '!=', '>', '<'],
-  punctuation: ['(', ')', '[', ']', ',', ':', '.'],
+  punctuation: ['(', ')', '[', ']', ',', ':', '.', '...', '?'],
   invalid: moo.error,
 };
 
