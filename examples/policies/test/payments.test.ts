@@ -54,9 +54,14 @@ describe('payments.policy', () => {
       expect(await payments.decide(call('transfer_funds', { amount: null }))).toEqual(unclear);
     });
 
-    it('reads an amount written as text as that number, and fails closed on one that is no number', async () => {
-      expect(await payments.decide(call('refund', { amount: '500' }))).toEqual(large);
-      expect(await payments.decide(call('refund', { amount: 'lots' }))).toMatchObject({ action: 'escalate', rule: null, error: 'MISTYPED_FACT' });
+    it('fails closed on an amount written as text, or an argument the declaration does not name', async () => {
+      const invalid = { action: 'escalate', rule: null, held: [], onNoInput: 'stop', error: 'INVALID_TOOL_CALL' };
+      expect(await payments.decide(call('refund', { amount: '500' }))).toMatchObject({ ...invalid, reason: 'could not decide: tool "refund": argument amount must be number, but the call gave "500" (string)' });
+      expect(await payments.decide(call('refund', { amount: 'lots' }))).toMatchObject(invalid);
+      expect(await payments.decide(call('transfer_funds', { amount: 20, payee: 'ACME GmbH', memo: 'rush' }))).toMatchObject({
+        ...invalid,
+        reason: 'could not decide: tool "transfer_funds": the call gives "memo", which the declaration does not name (end it with `...` to allow other arguments)',
+      });
     });
   });
 

@@ -57,7 +57,8 @@ export function checkPolicy(policy: ast.Policy, presets: readonly string[]): { c
     if (!factTypes.includes(type)) report('UNKNOWN_TYPE', `unknown fact type "${type}"`, statement.type.span, nameList(factTypes));
     customFacts.set(name, { type: factTypes.includes(type) ? type : 'any', description: 'declared by the policy' });
   }
-  for (const statement of policy.statements) if (statement.kind === 'tool') declareTool(statement, tools, report);
+  const toolsDeclaredAt = new Map<string, ast.Span>();
+  for (const statement of policy.statements) if (statement.kind === 'tool') declareTool(statement, tools, toolsDeclaredAt, report);
 
   const ruleNames = new Map<string, ast.Span>();
   for (const statement of policy.statements) {
@@ -115,9 +116,11 @@ export function checkPolicy(policy: ast.Policy, presets: readonly string[]): { c
 
 type Report = (code: Diagnostic['code'], message: string, span: ast.Span, expected?: string[]) => void;
 
-function declareTool(statement: ast.ToolDeclaration, tools: DeclaredTools, report: Report): void {
+function declareTool(statement: ast.ToolDeclaration, tools: DeclaredTools, declaredAt: Map<string, ast.Span>, report: Report): void {
   const name = statement.name.name;
-  if (tools.has(name)) report('DUPLICATE_TOOL', `tool "${name}" is declared twice`, statement.name.span);
+  const previous = declaredAt.get(name);
+  if (previous) report('DUPLICATE_TOOL', `tool "${name}" is already declared on line ${previous.line}`, statement.name.span);
+  else declaredAt.set(name, statement.name.span);
   const args: ToolSignature['args'] = new Map();
   for (const param of statement.params) {
     const type = param.type.name as FactType;
@@ -125,7 +128,7 @@ function declareTool(statement: ast.ToolDeclaration, tools: DeclaredTools, repor
     if (args.has(param.name.name)) report('DUPLICATE_ARGUMENT', `tool "${name}" declares the argument "${param.name.name}" twice`, param.name.span);
     args.set(param.name.name, { type: factTypes.includes(type) ? type : 'any', optional: param.optional });
   }
-  tools.set(name, { args, openEnded: statement.openEnded });
+  if (!previous) tools.set(name, { args, openEnded: statement.openEnded });
 }
 
 /**
@@ -165,8 +168,14 @@ function intersect(a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | 
   return new Set([...a].filter((name) => b.has(name)));
 }
 
+/** The span of a path segment's name: `amount` in `.amount`. */
+function nameSpan(segment: ast.FieldRef['path'][number]): ast.Span {
+  const { span, key } = segment;
+  return typeof key === 'string' && span.length === key.length + 1 ? { ...span, col: span.col + 1, offset: span.offset + 1, length: key.length } : span;
+}
+
 /**
- * The definition of \`tool.args.NAME…\` from the declared tools the call can be; undefined when
+ * The definition of `tool.args.NAME…` from the declared tools the call can be; undefined when
  * the declarations say nothing about it (no tool declared, an undeclared or open-ended tool among
  * the candidates, a contradiction), so the field is read as today. Reports an argument that no
  * candidate declares.
@@ -185,9 +194,11 @@ function resolveToolArgument(field: ast.FieldRef, scope: Scope, report: Report):
     const known = [...new Set(candidates.flatMap((tool) => [...scope.tools.get(tool)!.args.keys()]))];
     const meant = closest(name, known);
     const hint = meant ? `; did you mean "${meant}"?` : '';
-    const who = scope.narrowed ? `${candidates.length === 1 ? 'tool' : 'tools'} ${candidates.join(', ')}` : 'no declared tool';
-    const message = scope.narrowed ? `${who} ${candidates.length === 1 ? 'has' : 'have'} no argument "${name}"${hint}` : `${who} has an argument "${name}"${hint}; name the tool (tool.name == "…") to read an undeclared tool's arguments`;
-    report('UNKNOWN_ARGUMENT', message, argument.span, known);
+    const quoted = candidates.map((tool) => JSON.stringify(tool));
+    const message = scope.narrowed
+      ? `${candidates.length === 1 ? `tool ${quoted[0]} has` : `tools ${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)} have`} no argument "${name}"${hint}`
+      : `no declared tool has an argument "${name}"${hint}; to read an undeclared tool's argument, name the tool: tool.name == "…" and tool.args.${name} …`;
+    report('UNKNOWN_ARGUMENT', message, nameSpan(argument), known);
     return null;
   }
   const type = declared.every((each) => each === declared[0]) ? declared[0]! : 'any';

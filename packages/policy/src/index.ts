@@ -16,7 +16,7 @@ export type { DecideOptions } from './decide.js';
 export { compareRules } from './decision.js';
 export type { Decision, DecisionBase, RuleTrace, TraceNode } from './decision.js';
 export { documentFormat } from './document.js';
-export type { ActionEvent, ActionType, CompiledRule, ConditionNode, EventParams, LeafCondition, PolicyDocument } from './document.js';
+export type { ActionEvent, ActionType, CompiledRule, ConditionNode, EventParams, LeafCondition, PolicyDocument, ToolDocument } from './document.js';
 export { ConfigurationError, HandrailError, PolicyError, formatDiagnostic } from './errors.js';
 export type { Diagnostic, PolicyErrorCode } from './errors.js';
 export { builtInFacts, defaultMaxAutoReplies } from './facts.js';

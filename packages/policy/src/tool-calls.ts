@@ -59,3 +59,16 @@ export function toolCallProblem(tool: string, declaration: ToolDocument, args: u
   const more = count > 1 ? ` (and ${count - 1} more ${count === 2 ? 'problem' : 'problems'})` : '';
   return `tool "${tool}": ${first}${more}`;
 }
+
+/**
+ * A declared tool as the policy language writes it, for `handrail explain`.
+ *
+ * @example
+ * toolSignature('refund', { args: { amount: { type: 'number' }, note: { type: 'string', optional: true } } });
+ * // 'tool refund(amount: number, note?: string)'
+ */
+export function toolSignature(tool: string, declaration: ToolDocument): string {
+  const params = Object.entries(declaration.args).map(([name, { type, optional }]) => `${name}${optional ? '?' : ''}: ${type}`);
+  if (declaration.openEnded) params.push('...');
+  return `tool ${/^[A-Za-z_][A-Za-z0-9_]*$/.test(tool) ? tool : JSON.stringify(tool)}(${params.join(', ')})`;
+}

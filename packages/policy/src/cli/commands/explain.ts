@@ -1,9 +1,10 @@
 // `handrail explain FILE --message TEXT …`: decide one turn described on the command line and
 // show why, rule by rule.
-import { decide, type Turn } from '../../index.js';
+import { decide, type PolicyDocument, type Turn } from '../../index.js';
 import { CliError, UsageError, exitCodes, parseCommandLine, type Command } from '../command.js';
 import { formatExplanation } from '../../format/explanation.js';
 import { loadPolicyFromCommandLine } from '../load-policy-file.js';
+import { toolSignature } from '../../tool-calls.js';
 
 const roles = ['assistant', 'user', 'tool', 'system'] as const;
 const sources = ['assistant', 'tool', 'human', 'system'] as const;
@@ -62,6 +63,13 @@ function customFacts(pairs: readonly string[]): Record<string, unknown> {
     facts[pair.slice(0, at)] = json(`--fact ${pair.slice(0, at)}`, pair.slice(at + 1));
   }
   return facts;
+}
+
+/** The declaration the tool call was checked against, or that there was none to check it against. */
+function declarationNote(tools: PolicyDocument['tools'], tool: string | undefined): string {
+  if (tool === undefined || tools === undefined) return '';
+  if (!Object.hasOwn(tools, tool)) return `\ntool ${JSON.stringify(tool)} is not declared: its arguments are not checked\n`;
+  return `\narguments checked against: ${toolSignature(tool, tools[tool]!)}\n`;
 }
 
 /** `handrail explain`: one turn decided, with every rule's conditions and the values they saw. */
@@ -123,7 +131,7 @@ export const explain: Command = {
       const missing = declared.filter((name) => !(name in facts));
       io.stderr(`handrail: give the value of ${missing.map((name) => `"${name}"`).join(', ')} with --fact NAME=JSON\n`);
     }
-    io.stdout(values.json ? `${JSON.stringify(decision, null, 2)}\n` : `${formatExplanation(decision)}\n`);
+    io.stdout(values.json ? `${JSON.stringify(decision, null, 2)}\n` : `${formatExplanation(decision)}\n${declarationNote(policy.document.tools, values.tool)}`);
     return exitCodes.ok;
   },
 };
