@@ -48,6 +48,11 @@ const condition: fc.Arbitrary<string> = fc.letrec((tie) => ({
   not: tie('node').map((a) => `not ${a}`),
 })).node as fc.Arbitrary<string>;
 
+// A declared tool's arguments, read where the condition names the tool (and only there: a
+// conjunction with the name would type-check its siblings against the declaration too).
+const typedTest = fc.constantFrom('tool.name == "pay" and tool.args.sum > 100', 'tool.name == "pay" and tool.args.urgent', 'tool.name in ["pay"] and tool.args.note contains "a"', 'tool.name == "pay" and tool.args.sum <= risk');
+const ruleCondition = fc.oneof({ weight: 4, arbitrary: condition }, { weight: 1, arbitrary: fc.tuple(typedTest, condition).map(([typed, other]) => `(${typed}) or (${other})`) });
+
 const action = fc.oneof(
   fc.constantFrom('continue', 'continue with "fixed"', 'stop', 'stop "halt"'),
   fc.tuple(fc.constantFrom('', ' via slack'), fc.constantFrom('', ' timeout 10m'), fc.constantFrom('', ' else continue', ' else reply')).map(([v, t, e]) => `escalate "ask"${v}${t}${e}`),
@@ -57,7 +62,7 @@ const policyText = fc
   .record({
     mode: fc.constantFrom('', 'mode always', 'mode never', 'mode terminate'),
     max: fc.constantFrom('', 'max auto_replies 3'),
-    rules: fc.array(fc.record({ when: condition, then: action, priority: fc.constantFrom('', ' priority 2', ' priority 5'), reset: fc.boolean() }), { minLength: 1, maxLength: 6 }),
+    rules: fc.array(fc.record({ when: ruleCondition, then: action, priority: fc.constantFrom('', ' priority 2', ' priority 5'), reset: fc.boolean() }), { minLength: 1, maxLength: 6 }),
   })
   .map(({ mode, max, rules }) =>
     [
@@ -69,6 +74,9 @@ const policyText = fc
       'fact flags: list',
       'fact vip: boolean',
       'fact profile: object',
+      // A call of pay whose arguments do not match fails closed before any rule (INVALID_TOOL_CALL).
+      'tool pay(sum: number, note?: string, urgent?: boolean)',
+      'tool search(...)',
       ...rules.map((r, i) => `rule r${i}${r.priority}: when ${r.when} then ${r.then}${r.reset ? ' and reset auto_replies' : ''}`),
     ].join('\n'),
   );
@@ -89,6 +97,16 @@ const args = fc.oneof(
   ),
   fc.constantFrom('{"amount": 150, "to": "refund"}', '', '[1, 2]', '"text"', 'not json'),
 );
+// Calls of the declared pay: matching, or not (a missing or mistyped argument, or an extra one).
+const payArgs = fc.oneof(
+  fc.record({ sum: sometimes(fc.integer({ min: 0, max: 300 })), note: sometimes(word), urgent: sometimes(fc.boolean()), memo: word }, { requiredKeys: ['sum'] }),
+  fc.record({ sum: fc.integer({ min: 0, max: 300 }), note: word, urgent: fc.boolean() }, { requiredKeys: ['sum'] }),
+  fc.constantFrom('{"sum": 150, "note": "rent"}', '{"sum": "150"}', '', '[1, 2]', '{"sum": 5, "note": null}'),
+);
+const toolCall = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ name: fc.constantFrom('refund', 'transfer_funds', 'search'), args }) },
+  { weight: 1, arbitrary: fc.record({ name: fc.constant('pay'), args: payArgs }) },
+);
 const customValue = <T>(value: fc.Arbitrary<T>) =>
   fc.oneof(
     { weight: 6, arbitrary: value.map((v) => v as unknown) },
@@ -101,8 +119,8 @@ const turnFields = fc.record(
     content: fc.oneof(fc.array(word, { maxLength: 4 }).map((w) => w.join(' ')), fc.constantFrom('```sh\nls\n```', null, 'x'.repeat(5000) + ' Delete ERROR: TERMINATE')),
     role: fc.constantFrom('assistant', 'user', 'tool', 'system'),
     sender: word,
-    tool: fc.record({ name: fc.constantFrom('refund', 'transfer_funds', 'search'), args }),
-    toolCalls: fc.array(fc.record({ name: fc.constantFrom('refund', 'search'), args }), { minLength: 2, maxLength: 3 }),
+    tool: toolCall,
+    toolCalls: fc.array(toolCall, { minLength: 2, maxLength: 3 }),
     error: word,
     step: fc.integer({ min: 0, max: 12 }),
     autoReplies: fc.integer({ min: 0, max: 8 }),
@@ -164,7 +182,7 @@ describe('fast evaluator vs json-rules-engine', () => {
     );
     expect(cases).toBeGreaterThanOrEqual(10_000);
     // The generated cases reach every outcome, failing closed on mistyped values among them.
-    for (const code of ['continue', 'escalate', 'stop', 'MISTYPED_FACT', 'INVALID_TURN', 'FACT_FAILED', 'INVALID_FACT']) expect(codes.get(code) ?? 0, code).toBeGreaterThan(100);
+    for (const code of ['continue', 'escalate', 'stop', 'MISTYPED_FACT', 'INVALID_TURN', 'FACT_FAILED', 'INVALID_FACT', 'INVALID_TOOL_CALL']) expect(codes.get(code) ?? 0, code).toBeGreaterThan(100);
   }, 300_000);
 
   // Large policies take other paths: rules split into several generated functions, and the
@@ -178,7 +196,7 @@ describe('fast evaluator vs json-rules-engine', () => {
       fc.tuple(fc.constantFrom('content', 'sender'), keyword, ignoring).map(([f, w, i]) => `${f} contains ${quote(w)}${i}`),
       fc.tuple(fc.constantFrom('content', 'sender'), keywordList, ignoring, fc.constantFrom('any', 'all')).map(([f, l, i, m]) => `${f} contains ${m} ${l}${i}`),
     );
-    const manyRules = fc.array(fc.record({ when: fc.oneof({ weight: 4, arbitrary: keywordTest }, { weight: 1, arbitrary: condition }), then: action }), { minLength: 41, maxLength: 130 });
+    const manyRules = fc.array(fc.record({ when: fc.oneof({ weight: 4, arbitrary: keywordTest }, { weight: 1, arbitrary: ruleCondition }), then: action }), { minLength: 41, maxLength: 130 });
     const longContent = fc
       .tuple(fc.array(keyword, { maxLength: 12 }), fc.integer({ min: 0, max: 40_000 }), fc.constantFrom('', ' ERROR: TERMINATE', ' NEEDS_REVIEW'))
       .map(([inserted, filler, tail]) => {
@@ -189,7 +207,7 @@ describe('fast evaluator vs json-rules-engine', () => {
     let cases = 0;
     await fc.assert(
       fc.asyncProperty(manyRules, fc.array(fc.tuple(turn, longContent, keyword), { minLength: 6, maxLength: 6 }), async (rules, turns) => {
-        const text = ['policy large', 'fact risk: number', 'fact tier: string', 'fact flags: list', 'fact vip: boolean', 'fact profile: object', ...rules.map((r, i) => `rule r${i}: when ${r.when} then ${r.then}`)].join('\n');
+        const text = ['policy large', 'fact risk: number', 'fact tier: string', 'fact flags: list', 'fact vip: boolean', 'fact profile: object', 'tool pay(sum: number, note?: string, urgent?: boolean)', 'tool search(...)', ...rules.map((r, i) => `rule r${i}: when ${r.when} then ${r.then}`)].join('\n');
         const policy = compilePolicy(text);
         for (const [t, content, sender] of turns) {
           const input = { ...t, content, sender };

@@ -49,7 +49,7 @@ const action = fc.oneof(
 
 const statements = fc.record({
   version: fc.constantFrom('', ' version 3', ' version "2024-06"'),
-  settings: fc.shuffledSubarray(['mode always', 'mode never', 'max auto_replies 3', 'default stop "nothing matched"', 'fact risk: number', 'fact tier: string', 'fact flags: list', 'fact vip: boolean', 'fact profile: object'], { minLength: 5 }),
+  settings: fc.shuffledSubarray(['mode always', 'mode never', 'max auto_replies 3', 'default stop "nothing matched"', 'fact risk: number', 'fact tier: string', 'fact flags: list', 'fact vip: boolean', 'fact profile: object', 'tool refund(to: string, amount?: number, ...)', 'tool ping(...)', 'tool "read-file"(path: string, default?: any, items?: list, some_rather_long_argument_name?: object, another_long_argument_name: boolean, ...)'], { minLength: 5 }),
   rules: fc.array(fc.record({ when: condition, then: action, priority: fc.constantFrom('', ' priority 2'), reset: fc.boolean() }), { minLength: 1, maxLength: 5 }),
   placement: fc.array(fc.nat(), { minLength: 10, maxLength: 10 }),
 });
