@@ -197,7 +197,7 @@ function resolveToolArgument(field: ast.FieldRef, scope: Scope, report: Report):
     const quoted = candidates.map((tool) => JSON.stringify(tool));
     const message = scope.narrowed
       ? `${candidates.length === 1 ? `tool ${quoted[0]} has` : `tools ${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)} have`} no argument "${name}"${hint}`
-      : `no declared tool has an argument "${name}"${hint}; to read an undeclared tool's argument, name the tool: tool.name == "…" and tool.args.${name} …`;
+      : `no declared tool has an argument "${name}"${hint}; to read an undeclared tool's argument, name the tool: tool.name == "…" and tool.args${/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`} …`;
     report('UNKNOWN_ARGUMENT', message, nameSpan(argument), known);
     return null;
   }
