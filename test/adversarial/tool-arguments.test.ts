@@ -51,8 +51,13 @@ const argsObject = fc.array(fc.tuple(key, fc.oneof({ weight: 2, arbitrary: anyVa
   for (const [name, value] of pairs) Object.defineProperty(args, name, { value, enumerable: true, writable: true, configurable: true });
   return args;
 });
+const matching = fc.record(
+  { order: fc.string({ maxLength: 5 }), amount: fc.integer({ min: -5, max: 500 }), note: fc.option(fc.string({ maxLength: 5 })), lines: fc.array(fc.nat()), rush: fc.boolean() },
+  { requiredKeys: ['order', 'amount'] },
+);
 const args = fc.oneof(
   { weight: 6, arbitrary: argsObject },
+  { weight: 2, arbitrary: matching },
   { weight: 2, arbitrary: argsObject.map((object) => JSON.stringify(object) ?? '') },
   { weight: 1, arbitrary: fc.constantFrom<unknown>(null, [], '[1]', '"text"', 42, '{"order": "A-1", "amount": 5, "__proto__": {"polluted": 1}}') },
 );
