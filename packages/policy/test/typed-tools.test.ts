@@ -1,6 +1,7 @@
 // Typed tools: `tool refund(order: string, amount: number)` declares a tool's arguments; the
 // checker reads conditions on them with those types, and a call that does not match fails closed.
 import { describe, expect, it } from 'vitest';
+import { handrail } from './run-handrail.js';
 import { compilePolicy, compileToDocument, decide, decideSync, formatPolicy, loadPolicy, parsePolicy, PolicyError, type Turn } from '../src/index.js';
 
 const declarations = `policy shop
@@ -180,5 +181,15 @@ describe('deciding on a call of a declared tool', () => {
 
   it('leaves calls of undeclared tools alone', async () => {
     expect(await both({ tool: { name: 'search', args: { anything: [1, { deep: true }] } } })).toMatchObject({ action: 'continue', rule: null });
+  });
+});
+
+describe('handrail explain with a declared tool', () => {
+  it('prints the declaration the call was checked against, and the reason it failed closed', async () => {
+    const result = await handrail('explain', 'examples/policies/payments.policy', '--tool', 'refund', '--args', '{"amount": "500"}', '--fact', 'payee_known=true');
+    expect(result.stdout).toContain('could not decide: tool "refund": argument amount must be number, but the call gave "500" (string)');
+    expect(result.stdout).toContain('arguments checked against: tool refund(order?: string, amount?: number)');
+    const undeclared = await handrail('explain', 'examples/policies/payments.policy', '--tool', 'lookup_order', '--fact', 'payee_known=true');
+    expect(undeclared.stdout).toContain('tool "lookup_order" is not declared: its arguments are not checked');
   });
 });
