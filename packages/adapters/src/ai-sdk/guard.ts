@@ -4,7 +4,7 @@
 // `prepareStep`. A question that waits (`wait: 'suspend'`) is the SDK's own
 // `tool-approval-request`, answered with `answer()` in this process or another.
 import { isDeepStrictEqual } from 'node:util';
-import type { ModelMessage, PrepareStepFunction, StopCondition, Tool, ToolExecutionOptions, ToolSet } from 'ai';
+import type { ModelMessage, PrepareStepFunction, StopCondition, Tool, ToolSet } from 'ai';
 import { createSupervisor, type ApprovalAnswer, type PendingQuestion, type SupervisorOptions, type Verdict } from '@handrail/core';
 import { ConfigurationError, type Turn } from '@handrail/policy';
 import { approvalRequestsOf, approvalResponsesOf, pausedFormat, type PausedStep } from './paused.js';
@@ -80,6 +80,9 @@ export interface AiSdkGuard {
   /** Starts the counters again and lifts a stop, as a new conversation does. */
   reset(): void;
 }
+
+// What the SDK gives a tool's `execute` besides its input (ai@7 made ToolExecutionOptions generic).
+type ToolExecutionOptions = Parameters<NonNullable<Tool['execute']>>[1];
 
 /** What a tool call's `execute` will do, decided in its `needsApproval`. */
 interface DecidedCall {
