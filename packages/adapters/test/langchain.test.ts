@@ -285,4 +285,49 @@ describe('handrailMiddleware with ChatOpenAI', () => {
     expect(sent.at(-2)).toMatchObject({ role: 'assistant', tool_calls: [{ id: 'call_1', function: { name: 'refund', arguments: '{"amount":90}' } }] });
     expect(sent.at(-1)).toMatchObject({ role: 'tool', tool_call_id: 'call_1', content: 'refunded 90' });
   });
+
+  // ChatOpenAI({ streaming: true }).invoke() estimates token usage with a tiktoken encoding it
+  // downloads (tiktoken.pages.dev), retrying for minutes offline; streaming an agent with
+  // LangGraph's `messages` mode streams the model's tokens without it (docs in the README).
+  it('gates a streaming ChatOpenAI agent: tokens stream, the streamed call pauses, a rejected one never runs, and the approved one runs once', async () => {
+    const server = await startOpenAIServer([
+      { content: 'Refunding now.', toolCalls: [{ name: 'refund', arguments: { amount: 250 } }] },
+      { content: 'And the rest.', toolCalls: [{ name: 'refund', arguments: { amount: 300 } }] },
+      'All refunds done.',
+    ]);
+    close = () => server.close();
+    const model = new ChatOpenAI({ model: 'scripted', apiKey: 'test', streaming: true, configuration: { baseURL: server.baseURL } });
+    const { ran, tools } = desk();
+    const agent = createAgent({ model, tools, middleware: [handrailMiddleware({ policy })], checkpointer: new MemorySaver() });
+    /** Streams the agent's messages and updates; returns the tokens and the questions. */
+    const streamed = async (input: Parameters<typeof agent.stream>[0]) => {
+      const tokens: string[] = [];
+      const questions: ReturnType<typeof pendingQuestions> = [];
+      for await (const [mode, chunk] of await agent.stream(input, { ...config(), streamMode: ['updates', 'messages'] })) {
+        if (mode === 'messages') tokens.push(String((chunk as [BaseMessage])[0].content));
+        else questions.push(...pendingQuestions(chunk as Record<string, unknown>));
+      }
+      return { tokens, questions };
+    };
+
+    const first = await streamed(start);
+    expect(first.tokens).toContain('Refunding now.');
+    expect(first.questions.map((question) => question.question.request.tool)).toEqual([{ name: 'refund', args: { amount: 250 }, callId: 'call_1' }]);
+    expect(ran).toEqual([]);
+
+    const second = await streamed(resume({ [first.questions[0]!.interruptId]: { kind: 'approve' } }));
+    expect(ran).toEqual([['refund', { amount: 250 }]]);
+    expect(second.tokens).toContain('And the rest.');
+    expect(second.questions.map((question) => question.question.request.tool)).toEqual([{ name: 'refund', args: { amount: 300 }, callId: 'call_2' }]);
+
+    const third = await streamed(resume({ [second.questions[0]!.interruptId]: { kind: 'reject', message: 'one refund a day' } }));
+    expect(ran).toEqual([['refund', { amount: 250 }]]);
+    expect(third.tokens).toContain('All refunds done.');
+    expect(server.requests.map((request) => [request.stream, request.streamOptions])).toEqual(Array(3).fill([true, { include_usage: true }]));
+    const state = (await agent.graph.getState(config())) as { values: { messages: BaseMessage[] } };
+    expect(toolResults(state.values.messages)).toEqual(['refunded 250', expect.stringContaining('Refused by a person: one refund a day.')]);
+    expect(finalText(state.values.messages)).toBe('All refunds done.');
+    // The usage the server streamed last reaches the message (the API's include_usage chunk).
+    expect((state.values.messages.at(-1) as AIMessage).usage_metadata).toMatchObject({ output_tokens: 3 });
+  });
 });

@@ -36,6 +36,22 @@ describe('startOpenAIServer', () => {
     expect(parts).toEqual(['streamed', 'call:f']);
   });
 
+  test('ends a stream with a usage chunk when the client asks for it (stream_options.include_usage), as the API does', async () => {
+    server = await startOpenAIServer(['one two three', 'again']);
+    const client = new OpenAI({ baseURL: server.baseURL, apiKey: 'k' });
+    const withUsage = await client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi there' }], stream: true, stream_options: { include_usage: true } });
+    const chunks = [];
+    for await (const chunk of withUsage) chunks.push(chunk);
+    expect(chunks.slice(0, -1).every((chunk) => chunk.usage === null && chunk.choices.length === 1)).toBe(true);
+    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 2, completion_tokens: 3, total_tokens: 5 } });
+    expect(server.requests[0]!.streamOptions).toEqual({ include_usage: true });
+
+    const without = await client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true });
+    const plain = [];
+    for await (const chunk of without) plain.push(chunk);
+    expect(plain.every((chunk) => chunk.choices.length === 1 && chunk.usage === undefined)).toBe(true);
+  });
+
   test('answers errors as the API does', async () => {
     server = await startOpenAIServer(['only'], { apiKey: 'right' });
     const wrong = new OpenAI({ baseURL: server.baseURL, apiKey: 'wrong', maxRetries: 0 });

@@ -13,6 +13,8 @@ export interface RecordedRequest {
   tools?: ToolDefinition[];
   temperature?: number;
   stream?: boolean;
+  /** The stream's options as sent (`include_usage` asks for a last chunk with the usage). */
+  streamOptions?: { include_usage?: boolean };
   headers: Record<string, string | string[] | undefined>;
 }
 
@@ -49,6 +51,10 @@ function readBody(request: IncomingMessage): Promise<string> {
     request.on('end', () => resolve(body));
     request.on('error', reject);
   });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function sendJSON(response: ServerResponse, status: number, body: unknown): void {
@@ -90,6 +96,7 @@ export async function startOpenAIServer(replies: readonly ScriptedReply[], optio
         ...(body.tools !== undefined ? { tools: body.tools as ToolDefinition[] } : {}),
         ...(typeof body.temperature === 'number' ? { temperature: body.temperature } : {}),
         ...(body.stream === true ? { stream: true } : {}),
+        ...(isRecord(body.stream_options) ? { streamOptions: body.stream_options as { include_usage?: boolean } } : {}),
         headers: request.headers,
       };
       requests.push(recorded);
@@ -107,11 +114,17 @@ export async function startOpenAIServer(replies: readonly ScriptedReply[], optio
       const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
       if (body.stream === true) {
         response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+        // As the API does: with include_usage every chunk carries `usage: null`, and a last chunk
+        // with no choices carries the usage.
+        const includeUsage = recorded.streamOptions?.include_usage === true;
+        const send = (fields: { choices: unknown[]; usage?: unknown }) =>
+          response.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, ...fields })}\n\n`);
         const chunk = (delta: unknown, finishReason: string | null) =>
-          response.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }] })}\n\n`);
+          send({ choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }], ...(includeUsage ? { usage: null } : {}) });
         chunk({ role: 'assistant', content: reply.content ?? null }, null);
         if (reply.toolCalls.length) chunk({ tool_calls: reply.toolCalls.map((call, index) => ({ index, ...call })) }, null);
         chunk({}, finish);
+        if (includeUsage) send({ choices: [], usage });
         response.end('data: [DONE]\n\n');
         return;
       }
