@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from '@openai/agents';
-import { FileRunStore, MemoryRunStore, type ApprovalAnswer, type ApprovalChannel, type ApprovalRequest } from '@handrail/core';
+import { FileRunStore, MemoryRunStore, type ApprovalAnswer, type ApprovalChannel, type ApprovalRequest, type Verdict } from '@handrail/core';
+import { compilePolicy } from '@handrail/policy';
 import { startOpenAIServer, type OpenAIServer, type ScriptedReply } from '@handrail/core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAgentsGuard, stopOf, type AgentsGuardOptions, type PausedRun } from '@handrail/adapters/openai-agents';
@@ -145,6 +146,45 @@ describe('answered in process through a Handrail channel', () => {
     expect(stream.finalOutput).toBe('Refund handled.');
     expect(ran).toEqual([['refund', { amount: 90 }]]);
     expect(toolResults(server, 1)).toEqual(['refunded 90']);
+  });
+});
+
+describe("the policy's limit as the SDK's maxTurns", () => {
+  const limited = compilePolicy(`policy refunds version 2
+max auto_replies 2
+rule large: when tool.name == "refund" and tool.args.amount > 100 then escalate "large refund" else stop`);
+  const refunds: ScriptedReply[] = [10, 20, 30].map((amount) => ({ toolCalls: [{ name: 'refund', arguments: { amount } }] }));
+
+  it("runs at most the policy's max auto_replies turns, and the SDK's MaxTurnsExceededError is the policy's stop with the limit as its reason", async () => {
+    const server = await startOpenAIServer([...refunds, 'Done.']);
+    servers.push(server);
+    const verdicts: Verdict[] = [];
+    const guard = createAgentsGuard({ policy: limited, sender: 'clerk', channel: person([]), onVerdict: (verdict) => verdicts.push(verdict) });
+    const { agent, ran } = clerk(guard, server.baseURL);
+    expect(guard.maxTurns).toBe(2);
+    const error = await run(agent, 'Refund the three orders.', { maxTurns: guard.maxTurns }).catch((failure: unknown) => failure);
+    expect(error).toBeInstanceOf(Error);
+    expect(ran).toEqual([
+      ['refund', { amount: 10 }],
+      ['refund', { amount: 20 }],
+    ]);
+    expect(server.requests).toHaveLength(2);
+    expect(stopOf(error)).toBeUndefined();
+    const stop = guard.stopOf(error);
+    expect(stop).toMatchObject({ handrail: 'stop', reason: "the run reached its limit of 2 turns (the policy's max auto_replies)", verdict: { kind: 'stop', decision: { action: 'stop', rule: null, policy: { name: 'refunds', version: '2' } } } });
+    expect(verdicts.at(-1)).toBe(stop!.verdict);
+  });
+
+  it("leaves the SDK's own limit when the policy states none, and still reads its error as a stop", async () => {
+    const server = await startOpenAIServer([...refunds, 'Done.']);
+    servers.push(server);
+    const guard = createAgentsGuard({ policy, sender: 'clerk', channel: person([]) });
+    const { agent, ran } = clerk(guard, server.baseURL);
+    expect(guard.maxTurns).toBeUndefined();
+    const error = await run(agent, 'Refund the three orders.', { maxTurns: 1 }).catch((failure: unknown) => failure);
+    expect(ran).toEqual([['refund', { amount: 10 }]]);
+    expect(guard.stopOf(error)?.reason).toBe('the run reached its limit of 1 turn');
+    expect(guard.stopOf(new Error('network down'))).toBeUndefined();
   });
 });
 

@@ -2,7 +2,7 @@
 // a turn of the supervisor (docs/supervisor.md); its verdict becomes the SDK's own verbs — an
 // approval interruption, a tool input guardrail that refuses or ends the run, an output guardrail.
 import { randomUUID } from 'node:crypto';
-import type { FunctionTool, OutputGuardrail, RunContext, ToolGuardrailFunctionOutput, ToolInputGuardrailDefinition } from '@openai/agents';
+import { MaxTurnsExceededError, type FunctionTool, type OutputGuardrail, type RunContext, type ToolGuardrailFunctionOutput, type ToolInputGuardrailDefinition } from '@openai/agents';
 import { createSupervisor, DurableRun, type PendingQuestion, type RunStore, type Supervisor, type SupervisorOptions, type Verdict } from '@handrail/core';
 import type { ApprovalAnswer } from '@handrail/core';
 import type { Agent, RunResult, StreamedRunResult } from '@openai/agents';
@@ -66,6 +66,18 @@ export interface AgentsGuard {
    * module). `agent` is the same graph, its tools wrapped by a guard on the same store.
    */
   resume<TAgent extends Agent<any, any>>(agent: TAgent, paused: PausedRun, answers?: Readonly<Record<string, ApprovalAnswer>>): Promise<Resumed<TAgent>>;
+  /**
+   * The SDK's `maxTurns` for a run under this policy: the policy's `max auto_replies` when it
+   * states one (a turn the agent takes by itself is at least one auto-reply), else undefined (the
+   * SDK's own default stands). Give it to `run(agent, input, { maxTurns: guard.maxTurns })`.
+   */
+  readonly maxTurns: number | undefined;
+  /**
+   * Why a guarded run ended, from the error it threw: the policy's stop (as `stopOf`), or the
+   * SDK's turn limit (`MaxTurnsExceededError`) as a stop of this policy with the limit as its
+   * reason (also given to `onVerdict`). Undefined for any other error.
+   */
+  stopOf(error: unknown): HandrailStop | undefined;
   /** Releases the durable run of the store mode. */
   close(): Promise<void>;
 }
@@ -185,8 +197,21 @@ export function createAgentsGuard(options: AgentsGuardOptions): AgentsGuard {
     },
   };
 
+  const maxTurns = options.policy.document.maxAutoReplies;
+  const turnLimitStop = (error: MaxTurnsExceededError): HandrailStop => {
+    const limit = maxTurns ?? (error.state as { _maxTurns?: unknown } | undefined)?._maxTurns;
+    const reason = `the run reached its limit of ${typeof limit === 'number' ? `${limit} turn${limit === 1 ? '' : 's'}` : 'turns'}${maxTurns !== undefined ? " (the policy's max auto_replies)" : ''}`;
+    const { name, version, hash } = options.policy;
+    const decision = { action: 'stop' as const, rule: null, reason, reset: [], policy: { name, ...(version !== undefined ? { version } : {}), hash }, explanation: [] };
+    const verdict: Verdict = { kind: 'stop', decision, reason };
+    options.onVerdict?.(verdict, { content: null, role: 'assistant', sender });
+    return { handrail: 'stop', reason, verdict };
+  };
+
   return {
     supervisor: async () => (await open()).supervisor,
+    maxTurns,
+    stopOf: (error) => stopOf(error) ?? (error instanceof MaxTurnsExceededError ? turnLimitStop(error) : undefined),
     tool: wrap,
     tools: <T extends readonly unknown[]>(tools: T): T => tools.map((tool) => (isFunctionTool(tool) ? wrap(tool) : tool)) as unknown as T,
     outputGuardrail,
