@@ -1,10 +1,11 @@
 // The `handrail-mcp` gateway as a user runs it: a real MCP client over stdio talks to the gateway
 // process, which starts the real upstream server process; a person answers through the client's
 // elicitation. The upstream's log says which tools ran, with which arguments, how often.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { verifyAuditLogFile } from '@handrail/policy';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -15,7 +16,9 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 const gatewayMain = fileURLToPath(new URL('../src/mcp/main.ts', import.meta.url));
 const upstreamMain = fileURLToPath(new URL('./fixtures/mcp-upstream.ts', import.meta.url));
 const policyFile = fileURLToPath(new URL('./fixtures/mcp-refunds.policy', import.meta.url));
-const tsx = ['--import', 'tsx', '--conditions=@handrail/source'];
+// tsx by its path, so a process started outside the repository (a user's project) finds it too.
+const tsx = ['--import', pathToFileURL(createRequire(join(root, 'package.json')).resolve('tsx')).href, '--conditions=@handrail/source'];
+const handrailBin = fileURLToPath(new URL('../../policy/bin/handrail.js', import.meta.url));
 
 type Person = (request: ElicitRequest['params'], signal: AbortSignal) => Promise<ElicitResult>;
 
@@ -30,7 +33,13 @@ interface Session {
   close(): Promise<void>;
 }
 
-async function startGateway(dir: string, flags: string[], options: { elicitation?: boolean } = {}): Promise<Session> {
+/** How the gateway is started: `handrail-mcp`'s entry by default, from the repository root. */
+interface Launch {
+  args: string[];
+  cwd: string;
+}
+
+async function startGateway(dir: string, flags: string[], options: { elicitation?: boolean; launch?: Launch } = {}): Promise<Session> {
   const log = join(dir, 'tools.log');
   const answers: Person[] = [];
   const asked: Array<ElicitRequest['params']> = [];
@@ -43,7 +52,8 @@ async function startGateway(dir: string, flags: string[], options: { elicitation
       return person(request.params, extra.signal);
     });
   }
-  const transport = new StdioClientTransport({ command: process.execPath, args: [...tsx, gatewayMain, '--policy', policyFile, ...flags, '--', process.execPath, ...tsx, upstreamMain, log], cwd: root, stderr: 'pipe' });
+  const launch = options.launch ?? { args: [...tsx, gatewayMain], cwd: root };
+  const transport = new StdioClientTransport({ command: process.execPath, args: [...launch.args, '--policy', policyFile, ...flags, '--', process.execPath, ...tsx, upstreamMain, log], cwd: launch.cwd, stderr: 'pipe' });
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   await client.connect(transport);
@@ -181,6 +191,27 @@ describe('handrail-mcp in front of a stdio server', () => {
     expect(session.stderr()).toBe('');
   });
 });
+
+test("handrail mcp, the policy CLI's command, runs the same gateway from a project that has @handrail/adapters", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'handrail-mcp-cli-'));
+  const project = join(dir, 'project');
+  mkdirSync(join(project, 'node_modules', '@handrail'), { recursive: true });
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'shop', private: true }));
+  symlinkSync(fileURLToPath(new URL('..', import.meta.url)), join(project, 'node_modules', '@handrail', 'adapters'), 'dir');
+  // The real `handrail` executable, as a checkout runs it (its sources, and the adapters' by the workspace's condition).
+  const session = await startGateway(dir, ['--audit', join(dir, 'audit.jsonl')], { launch: { args: ['--conditions=@handrail/source', handrailBin, 'mcp'], cwd: project } });
+  try {
+    expect((await session.client.listTools()).tools.map((tool) => tool.name)).toEqual(['refund', 'lookup', 'delete_account']);
+    expect(text((await session.client.callTool({ name: 'lookup', arguments: { order: 'C-1' } })) as CallToolResult)).toBe('order C-1: shipped');
+    const stopped = (await session.client.callTool({ name: 'delete_account', arguments: { customer: 'c-9' } })) as CallToolResult;
+    expect([stopped.isError, text(stopped)]).toEqual([true, 'Stopped by policy: accounts are never deleted. The call to delete_account did not run.']);
+    expect(session.runs()).toEqual([{ tool: 'lookup', args: { order: 'C-1' } }]);
+    expect(session.client.getServerVersion()?.name).toBe('handrail-mcp');
+  } finally {
+    await session.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 120_000);
 
 test('--shadow: every call is forwarded, and a client without elicitation is never asked', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'handrail-mcp-shadow-'));

@@ -47,6 +47,8 @@ export interface GatewayCommandIo {
   stdout(text: string): void;
   stderr(text: string): void;
   transport?: Transport;
+  /** The command as the user typed it, for messages: `handrail-mcp` (the default) or `handrail mcp`. */
+  command?: string;
 }
 
 class UsageError extends Error {}
@@ -146,19 +148,20 @@ function describe(upstream: Upstream): string {
  * process.exitCode = await runGatewayCommand(['--policy', 'refunds.policy', '--', 'node', 'server.js'], { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });
  */
 export async function runGatewayCommand(argv: readonly string[], io: GatewayCommandIo): Promise<number> {
+  const name = io.command ?? 'handrail-mcp';
   let line: ReturnType<typeof parseCommandLine>;
   try {
     line = parseCommandLine(argv);
   } catch (error) {
-    io.stderr(`handrail-mcp: ${(error as Error).message}\nRun handrail-mcp --help for usage.\n`);
+    io.stderr(`${name}: ${(error as Error).message}\nRun ${name} --help for usage.\n`);
     return 2;
   }
   if (line === 'help') {
-    io.stdout(gatewayUsage);
+    io.stdout(gatewayUsage.replaceAll('handrail-mcp', name));
     return 0;
   }
   if (line === 'version') {
-    io.stdout(`handrail-mcp ${gatewayVersion()}\n`);
+    io.stdout(`${name} ${gatewayVersion()}\n`);
     return 0;
   }
   let policy: Policy;
@@ -167,14 +170,14 @@ export async function runGatewayCommand(argv: readonly string[], io: GatewayComm
     policy = await readPolicy(line.policy);
     if (line.audit !== undefined) audit = await AuditLog.open(line.audit);
   } catch (error) {
-    io.stderr(PolicyError.isInstance(error) ? `${error.format()}\n` : `handrail-mcp: ${reasonOf(error)}\n`);
+    io.stderr(PolicyError.isInstance(error) ? `${error.format()}\n` : `${name}: ${reasonOf(error)}\n`);
     return 1;
   }
   let upstream: Client;
   try {
     upstream = await connectUpstream(line.upstream);
   } catch (error) {
-    io.stderr(`handrail-mcp: cannot connect to the upstream server (${describe(line.upstream)}): ${reasonOf(error)}\n`);
+    io.stderr(`${name}: cannot connect to the upstream server (${describe(line.upstream)}): ${reasonOf(error)}\n`);
     return 1;
   }
   const gateway = createMcpGateway({ upstream, policy, shadow: line.shadow, ...(audit ? { audit } : {}), ...(line.sender !== undefined ? { sender: line.sender } : {}) });
@@ -182,7 +185,7 @@ export async function runGatewayCommand(argv: readonly string[], io: GatewayComm
   const ended = new Promise<number>((resolve) => {
     // Whichever side goes first ends the other: no upstream process outlives its client.
     upstream.onclose = () => {
-      io.stderr(`handrail-mcp: the upstream server (${describe(line.upstream)}) closed the connection\n`);
+      io.stderr(`${name}: the upstream server (${describe(line.upstream)}) closed the connection\n`);
       resolve(1);
     };
     gateway.server.onclose = () => resolve(0);

@@ -7,6 +7,8 @@ export interface Io {
   stderr(text: string): void;
   /** Ends a command that runs until stopped (`handrail test --watch`); the process's own ends with it. */
   signal?: AbortSignal;
+  /** The user's project, where `handrail mcp` looks for the gateway; the working directory by default. */
+  cwd?: string;
 }
 
 /** One entry of the dispatch table. */
@@ -18,6 +20,11 @@ export interface Command {
   usage: string;
   /** Returns the exit code. Throws UsageError or CliError for a user's mistake. */
   run(args: string[], io: Io): Promise<number>;
+  /**
+   * The process exits once the command returns: what it served (an upstream server's transport,
+   * stdin) may otherwise hold it open.
+   */
+  endsProcess?: boolean;
 }
 
 /**

@@ -1,5 +1,5 @@
 // The `handrail` executable (bin/handrail.js loads this file).
-import { runCli } from './run-cli.js';
+import { commands, runCli } from './run-cli.js';
 
 // A reader that stops early (`handrail compile x.policy | head`) is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -16,3 +16,4 @@ try {
   process.stderr.write(`handrail: internal error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = 70;
 }
+if (commands.find((command) => command.name === process.argv[2])?.endsProcess) process.exit();

@@ -11,9 +11,10 @@ import { audit } from './commands/audit.js';
 import { fmt } from './commands/fmt.js';
 import { replay } from './commands/replay.js';
 import { init } from './commands/init.js';
+import { mcp } from './commands/mcp.js';
 
 /** Every command, in the order `handrail help` lists them. A new command is one more entry. */
-export const commands: readonly Command[] = [init, check, compile, explain, audit, test, fmt, replay];
+export const commands: readonly Command[] = [init, check, compile, explain, audit, test, fmt, replay, mcp];
 
 /** The package's version, from its package.json (two levels up from src/cli and from dist/cli alike). */
 function version(): string {
