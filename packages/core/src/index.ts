@@ -62,6 +62,7 @@ export type {
   StepResolution,
 } from './durable/durable-run.js';
 export { DurableRunError } from './durable/durable-run-error.js';
+export { claimResume } from './durable/resume-claim.js';
 export type { DurableRunErrorCode } from './durable/durable-run-error.js';
 export { FileRunStore } from './durable/file-run-store.js';
 export type { FileRunStoreOptions } from './durable/file-run-store.js';

@@ -5,7 +5,7 @@
 // `tool-approval-request`, answered with `answer()` in this process or another.
 import { isDeepStrictEqual } from 'node:util';
 import type { ModelMessage, PrepareStepFunction, StopCondition, Tool, ToolSet } from 'ai';
-import { createSupervisor, type ApprovalAnswer, type PendingQuestion, type SupervisorOptions, type Verdict } from '@handrail/core';
+import { claimResume, createSupervisor, DurableRunError, type ApprovalAnswer, type PendingQuestion, type SupervisorOptions, type Verdict } from '@handrail/core';
 import { ConfigurationError, type Turn } from '@handrail/policy';
 import { approvalRequestsOf, approvalResponsesOf, pausedFormat, type PausedStep } from './paused.js';
 
@@ -262,6 +262,11 @@ export function createAiSdkGuard(options: AiSdkGuardOptions): AiSdkGuard {
         const answer = Object.hasOwn(answers, id) ? answers[id] : (await options.run?.store.getApproval(question.request.id))?.answer?.answer;
         if (!answer) throw new ConfigurationError(`no answer to the question ${question.request.id} (${question.request.prompt}) yet`);
         const verdict = await serially(async () => note(await supervisor.resume(question, answer)));
+        // The SDK acts on whatever history it is given, as often as it is given it: the store lets
+        // one resume of a question through, and refuses the same paused step again.
+        const store = options.run?.store;
+        if (store && verdict.kind !== 'suspended' && !(await claimResume(store, question.request.id)))
+          throw new DurableRunError('ALREADY_RESUMED', `question ${question.request.id} was resumed already, or another process is resuming it: a paused step is resumed once`);
         if (step.kind === 'text') {
           if (verdict.kind === 'suspended') throw new ConfigurationError(`the question ${question.request.id} was answered with an edit that needs another answer: ${verdict.pending.request.id}`);
           const word = wordOn(verdict);

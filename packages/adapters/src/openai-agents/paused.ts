@@ -3,7 +3,7 @@
 // call id when the resumed run reaches the call.
 import { RunState, type Agent, type RunResult, type RunToolApprovalItem, type StreamedRunResult } from '@openai/agents';
 import { ConfigurationError } from '@handrail/policy';
-import type { ApprovalAnswer, PendingQuestion, RunStore, Supervisor, Verdict } from '@handrail/core';
+import { claimResume, DurableRunError, type ApprovalAnswer, type PendingQuestion, type RunStore, type Supervisor, type Verdict } from '@handrail/core';
 
 /** What the model reads when nobody answered and the rule's `else` is `reply`. */
 export const noAnswerOutput = 'A person was asked about this call and gave no answer; it did not run.';
@@ -92,6 +92,14 @@ export async function resumeRun<TAgent extends Agent<any, any>>(book: PauseBook,
     });
     for (const { callId, pending } of questions) book.pending.set(callId, pending);
     return { kind: 'paused', paused: { ...paused, questions }, verdicts };
+  }
+  // The SDK runs whatever state it is given, as often as it is given it: the store lets one
+  // resume of these questions through, and refuses the same state again before anything runs.
+  if (book.store) {
+    for (const { callId, pending } of paused.questions) {
+      if (!(await claimResume(book.store, pending.request.id)))
+        throw new DurableRunError('ALREADY_RESUMED', `question ${pending.request.id} (call ${callId}) was resumed already, or another process is resuming it: a paused run is resumed once`);
+    }
   }
   for (const [item, callId, verdict] of settled) {
     book.pending.delete(callId);

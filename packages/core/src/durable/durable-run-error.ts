@@ -21,7 +21,9 @@ export type DurableRunErrorCode =
   /** A step began before a crash and its outcome is unknown; `onInterruptedStep` said not to go on. */
   | 'STEP_INTERRUPTED'
   /** The journal is not one this version reads, or its records are out of order. */
-  | 'JOURNAL_INVALID';
+  | 'JOURNAL_INVALID'
+  /** A paused state a framework holds was resumed already (or is being resumed by another process): it runs once. */
+  | 'ALREADY_RESUMED';
 
 /**
  * A durable run could not go on; `code` says why and `step` names the step when there is one.
