@@ -304,7 +304,7 @@ describe('handrailMiddleware with ChatOpenAI', () => {
       const tokens: string[] = [];
       const questions: ReturnType<typeof pendingQuestions> = [];
       for await (const [mode, chunk] of await agent.stream(input, { ...config(), streamMode: ['updates', 'messages'] })) {
-        if (mode === 'messages') tokens.push(String((chunk as [BaseMessage])[0].content));
+        if (mode === 'messages') tokens.push(String((chunk as [BaseMessage, unknown])[0].content));
         else questions.push(...pendingQuestions(chunk as Record<string, unknown>));
       }
       return { tokens, questions };
