@@ -288,6 +288,17 @@ describe('a project that installed them with npm', { timeout: 120_000 }, () => {
     expect(broken.stderr + broken.stdout).toContain('broken.policy:2:28: error UNKNOWN_OPERATOR');
   });
 
+  it('runs handrail mcp from the installed @handrail/adapters, and says what to install until the MCP SDK is there', async () => {
+    const without = await run('npx', ['--no', 'handrail', 'mcp', '--version'], project);
+    expect(without.code, without.stderr).toBe(1);
+    expect(without.stderr).toMatch(/^handrail: the mcp command: @handrail\/adapters is installed but cannot load its MCP gateway \(.*@modelcontextprotocol\/sdk.*\): npm install @handrail\/adapters @modelcontextprotocol\/sdk\n$/);
+    const sdk = manifests.adapters.devDependencies?.['@modelcontextprotocol/sdk'];
+    expectSuccess(await timed('npm install the MCP SDK', () => run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', `@modelcontextprotocol/sdk@${sdk}`], project)), 'npm install @modelcontextprotocol/sdk');
+    const gateway = await run('npx', ['--no', 'handrail', 'mcp', '--version'], project);
+    expectSuccess(gateway, 'npx handrail mcp --version');
+    expect(gateway.stdout).toBe(`handrail mcp ${manifests.adapters.version}\n`);
+  }, 300_000);
+
   it('runs the handrail command of a tarball with npx, outside any project', async () => {
     const elsewhere = join(work, 'elsewhere');
     mkdirSync(elsewhere);
