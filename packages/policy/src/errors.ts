@@ -94,7 +94,7 @@ export class ConfigurationError extends HandrailError {
 }
 
 /**
- * Prints one diagnostic as a code frame:
+ * Prints one diagnostic (or, with `severity` "warning", one lint finding) as a code frame:
  *
  *     invoices.policy:7:14: error UNKNOWN_FACT: unknown fact "contnet"
  *        6 | rule review:
@@ -102,14 +102,19 @@ export class ConfigurationError extends HandrailError {
  *          |        ^^^^^^^
  *       expected one of: content, role, sender, …
  */
-export function formatDiagnostic(diagnostic: Diagnostic, source: string, file: string): string {
+export function formatDiagnostic(
+  diagnostic: Omit<Diagnostic, 'code'> & { code: string },
+  source: string,
+  file: string,
+  severity: 'error' | 'warning' = 'error',
+): string {
   const { span } = diagnostic;
   const lines = source.split('\n');
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
   const first = Math.max(1, span.line - 1);
   const last = Math.max(span.line, Math.min(lines.length, span.line + 1));
   const width = String(last).length;
-  const out = [`${file}:${span.line}:${span.col}: error ${diagnostic.code}: ${diagnostic.message}`];
+  const out = [`${file}:${span.line}:${span.col}: ${severity} ${diagnostic.code}: ${diagnostic.message}`];
   // A long line shows a window around the error, so a frame stays readable.
   const start = Math.max(0, span.col - 1 - 40);
   const clip = (text: string) => {

@@ -160,6 +160,34 @@ function shapeOf(tokens: Token[]): Shape | undefined {
   return alternation(0);
 }
 
+/**
+ * Whether a pattern can match the empty text without passing an assertion (`a*`, `(x)?`, `a|`):
+ * then it matches at the start of every text, and a test with it holds on any text. Anchors and
+ * `\b` count as failing, so `^$` (empty text only) and `\b` are not such patterns.
+ *
+ * @example
+ * matchesEmptyEverywhere('ERROR:\\s*\\w*'); // false
+ * matchesEmptyEverywhere('(ERROR)?'); // true
+ */
+export function matchesEmptyEverywhere(pattern: string): boolean {
+  const shape = shapeOf(tokenize(pattern));
+  return shape !== undefined && nullable(shape);
+}
+
+function nullable(shape: Shape): boolean {
+  switch (shape.kind) {
+    case 'atom':
+    case 'assertion':
+      return false;
+    case 'sequence':
+      return shape.items.every(nullable);
+    case 'alternation':
+      return shape.items.some(nullable);
+    case 'repeat':
+      return shape.min === 0 || nullable(shape.body);
+  }
+}
+
 /** Numbers past this are all "too many"; keeps the arithmetic finite. */
 const many = 1e15;
 const capped = (value: number) => Math.min(value, many);

@@ -1,0 +1,100 @@
+// Findings between rules, in resolution order (compareRules, the order decide uses): a rule that a
+// rule ranked before it always beats, two rules alike, and a mode's preset rules a file rule
+// keeps from deciding.
+import type * as ast from '../ast.js';
+import { compareRules } from '../decision.js';
+import type { CompiledRule } from '../document.js';
+import type { LintFinding } from './finding.js';
+import { firstImpossible, implies } from './implication.js';
+import { atomsOf, conjunctLiterals, type Term } from './terms.js';
+
+/** A rule of the policy in resolution order, with where it came from. */
+export interface RankedRule {
+  compiled: CompiledRule;
+  term: Term;
+  /** The rule as written in the file; absent for a mode's preset rules. */
+  rule?: ast.Rule;
+  /** For a preset's rule: the mode and the rule's name in the preset. */
+  preset?: { mode: string; name: string };
+}
+
+const article = { stop: 'a stop', escalate: 'an escalation', continue: 'a continue' } as const;
+
+/** Why `winner` decides rather than `loser` when both fire, in words. */
+function whyFirst(winner: RankedRule, loser: RankedRule): string {
+  const [a, b] = [winner.compiled, loser.compiled];
+  if (a.event.type !== b.event.type) return `${article[a.event.type]} beats ${article[b.event.type]} whatever the priority`;
+  if (a.priority !== b.priority) return `it has priority ${a.priority} and this rule ${b.priority}`;
+  return loser.preset && !winner.preset ? "a file's own rules come before its mode's" : 'it comes first in the policy';
+}
+
+function describe(rule: RankedRule): string {
+  return rule.preset ? `rule ${rule.compiled.name} (from \`mode ${rule.preset.mode}\`)` : `rule ${rule.compiled.name} (line ${rule.rule!.name.span.line})`;
+}
+
+/** The fields a condition reads; two rules that share none cannot imply one another. */
+function fieldsOf(term: Term): Set<string> {
+  return new Set(atomsOf(term).map((atom) => atom.field ?? atom.key));
+}
+
+const sameAction = (a: CompiledRule, b: CompiledRule) => {
+  const strip = ({ rule: _rule, order: _order, ...params }: CompiledRule['event']['params']) => params;
+  return a.event.type === b.event.type && JSON.stringify(strip(a.event.params)) === JSON.stringify(strip(b.event.params));
+};
+
+/** Whether `earlier` always decides when `later` fires: it ranks first and holds whenever `later` holds. */
+function beats(earlier: RankedRule, later: RankedRule, fields: Map<RankedRule, Set<string>>): boolean {
+  const shared = [...fields.get(earlier)!].some((field) => fields.get(later)!.has(field));
+  return shared && implies(later.term, earlier.term);
+}
+
+/** Every finding between rules. `rules` are the file's rules and its mode's, in any order. */
+export function ruleFindings(rules: readonly RankedRule[]): LintFinding[] {
+  const ranked = [...rules].sort((a, b) => compareRules(a.compiled, b.compiled));
+  const fields = new Map(ranked.map((rule) => [rule, fieldsOf(rule.term)]));
+  const findings: LintFinding[] = [];
+  const shadowed = new Set<RankedRule>();
+  ranked.forEach((later, index) => {
+    // A rule that can never fire is IMPOSSIBLE_CONDITION's to report.
+    if (firstImpossible(conjunctLiterals(later.term)) >= 0) return;
+    for (const earlier of ranked.slice(0, index)) {
+      if (later.rule && earlier.rule && JSON.stringify(earlier.compiled.conditions) === JSON.stringify(later.compiled.conditions) && sameAction(earlier.compiled, later.compiled)) {
+        findings.push({
+          code: 'IDENTICAL_RULES',
+          message: `rule ${later.compiled.name} has the same condition and action as ${describe(earlier)}, which decides instead of it; remove one of them`,
+          span: later.rule.name.span,
+        });
+        return;
+      }
+      if (!beats(earlier, later, fields)) continue;
+      if (later.rule) {
+        findings.push({
+          code: 'UNREACHABLE_RULE',
+          message: `rule ${later.compiled.name} never decides: whenever it holds, ${describe(earlier)} holds too and wins (${whyFirst(earlier, later)}); remove this rule, or narrow ${earlier.compiled.name} so that it leaves this case alone (\`and not …\`)`,
+          span: later.rule.name.span,
+        });
+        return;
+      }
+      if (earlier.rule && later.preset) {
+        shadowed.add(later);
+        findings.push({
+          code: 'SHADOWED_PRESET_RULE',
+          message: `rule ${earlier.compiled.name} keeps ${describe(later)} from ever deciding: whenever the preset's rule holds, this one holds too and wins (${whyFirst(earlier, later)}); if that is meant, say so with \`# handrail-ignore SHADOWED_PRESET_RULE\`, else narrow this rule`,
+          span: earlier.rule.name.span,
+        });
+        return;
+      }
+    }
+  });
+  for (const own of ranked) {
+    if (!own.rule) continue;
+    const namesake = ranked.find((other) => other.preset?.name === own.compiled.name && !shadowed.has(other));
+    if (namesake)
+      findings.push({
+        code: 'PRESET_RULE_NAME',
+        message: `rule ${own.compiled.name} does not replace ${describe(namesake)}: both take part in every decision; rename this rule, or make it hold whenever the preset's does so that it decides instead`,
+        span: own.rule.name.span,
+      });
+  }
+  return findings;
+}
