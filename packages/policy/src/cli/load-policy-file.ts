@@ -24,11 +24,15 @@ export function reasonOf(error: unknown): string {
  * Throws CliError when the file cannot be read and PolicyError when it does not compile.
  */
 export async function loadPolicyFromCommandLine(file: string): Promise<Policy> {
-  let text: string;
+  return loadPolicy(await readPolicyText(file), { file });
+}
+
+/** The text of a file named on the command line; CliError when it cannot be read. */
+export async function readPolicyText(file: string): Promise<string> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (error) {
     throw new CliError(`cannot read ${file}: ${reasonOf(error)}`);
   }
-  return loadPolicy(text, { file });
 }
+

@@ -12,9 +12,10 @@ import { fmt } from './commands/fmt.js';
 import { replay } from './commands/replay.js';
 import { init } from './commands/init.js';
 import { mcp } from './commands/mcp.js';
+import { lint } from './commands/lint.js';
 
 /** Every command, in the order `handrail help` lists them. A new command is one more entry. */
-export const commands: readonly Command[] = [init, check, compile, explain, audit, test, fmt, replay, mcp];
+export const commands: readonly Command[] = [init, check, lint, compile, explain, audit, test, fmt, replay, mcp];
 
 /** The package's version, from its package.json (two levels up from src/cli and from dist/cli alike). */
 function version(): string {

@@ -63,8 +63,13 @@ export function loadPolicy(input: string | PolicyDocument, options: LoadOptions 
     if (tooDeep) throw documentError([{ ...tooDeep, span: { line: 1, col: 1, offset: 0, length: 1 } }], '', options.file);
     return loadDocument(input, JSON.stringify(input, null, 2) ?? '', options.file);
   }
-  if (input.trimStart().startsWith('{')) return loadJsonDocument(input, options.file);
+  if (isCompiledDocument(input)) return loadJsonDocument(input, options.file);
   return compilePolicy(input, options);
+}
+
+/** Whether text is a compiled JSON document rather than policy text: how `loadPolicy` tells them apart. */
+export function isCompiledDocument(text: string): boolean {
+  return text.trimStart().startsWith('{');
 }
 
 /** Reads and loads a `.policy` file, or a compiled document from a `.json` file. */
