@@ -11,7 +11,7 @@ import type { Atom, Literal } from './terms.js';
 
 const regexes = regexLookup();
 
-const isReference = (value: unknown) => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isReference = (value: unknown) => value !== null && typeof value === 'object' && !Array.isArray(value) && 'fact' in value;
 const isNumberText = (value: unknown) => typeof value === 'string' && !Number.isNaN(numberOf(value));
 const numericOperators = new Set(['numberAbove', 'numberAtLeast', 'numberBelow', 'numberAtMost']);
 
