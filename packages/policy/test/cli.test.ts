@@ -109,7 +109,7 @@ describe.concurrent('handrail check', { timeout }, () => {
     const result = await handrail('check');
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('check needs at least one FILE');
-    expect(result.stderr).toContain('usage: handrail check [--verbose] FILE');
+    expect(result.stderr).toContain('usage: handrail check [--strict] [--verbose] FILE');
   });
 });
 
@@ -316,14 +316,15 @@ describe.concurrent('handrail help', { timeout }, () => {
       stdout: '',
       stderr: 'handrail: unknown command "chek"\ndid you mean handrail check? Run handrail --help for the list of commands.\n',
     });
-    expect(await handrail('lint', 'x.policy')).toEqual({ code: 2, stdout: '', stderr: 'handrail: unknown command "lint"\nRun handrail --help for the list of commands.\n' });
-    expect(await handrail('help', 'lint')).toEqual({ code: 2, stdout: '', stderr: 'handrail: unknown command "lint"\nRun handrail --help for the list of commands.\n' });
+    expect(await handrail('lnt', 'x.policy')).toEqual({ code: 2, stdout: '', stderr: 'handrail: unknown command "lnt"\ndid you mean handrail lint? Run handrail --help for the list of commands.\n' });
+    expect(await handrail('help', 'vet')).toEqual({ code: 2, stdout: '', stderr: 'handrail: unknown command "vet"\nRun handrail --help for the list of commands.\n' });
     expect(await handrail('--verbose')).toEqual({ code: 2, stdout: '', stderr: 'handrail: unknown option --verbose\nRun handrail --help for the commands and their options.\n' });
   });
 
   it('answers a wrong option of every command in its own words, never with Node\'s or a stack', async ({ expect }) => {
     const cases: Array<[string[], string]> = [
-      [['check', '--strict', file('invoices.policy')], 'handrail check: unknown option --strict\nRun handrail check --help for its usage.\n'],
+      [['check', '--strct', file('invoices.policy')], 'handrail check: unknown option --strct\ndid you mean --strict? Run handrail check --help for its usage.\n'],
+      [['lint', '--fix', file('invoices.policy')], 'handrail lint: unknown option --fix\nRun handrail lint --help for its usage.\n'],
       [['compile', file('invoices.policy'), '--rules-onyl'], 'handrail compile: unknown option --rules-onyl\ndid you mean --rules-only? Run handrail compile --help for its usage.\n'],
       [['test', '--covrage'], 'handrail test: unknown option --covrage\ndid you mean --coverage? Run handrail test --help for its usage.\n'],
       [['test', '--engine'], 'handrail test: option --engine needs a value\nRun handrail test --help for its usage.\n'],
