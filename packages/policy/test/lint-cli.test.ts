@@ -49,7 +49,7 @@ describe.concurrent('handrail lint', { timeout }, () => {
     expect(result.stdout).toBe(`ok ${file('clean.policy')} (no findings)\n`);
     expect(result.stderr).toBe(
       [
-        `${file('shadowed.policy')}:3:6: warning UNREACHABLE_RULE: rule huge never decides: whenever it holds, rule big (line 2) holds too and wins (it comes first in the policy); remove this rule, or narrow big so that it leaves this case alone (\`and not …\`)`,
+        `${file('shadowed.policy')}:3:6: warning UNREACHABLE_RULE: rule huge never decides: whenever it holds, rule big (line 2) holds too and wins (it comes first in the policy); give this rule a higher priority (\`rule huge priority 2:\`), narrow big so that it leaves this case alone (\`and not …\`), or remove it`,
         '  2 | rule big: when tool.args.amount > 100 then escalate "big payment"',
         '> 3 | rule huge: when tool.args.amount > 10000 then escalate "huge payment"',
         '    |      ^^^^',

@@ -9,14 +9,14 @@ import type { Span } from '../ast.js';
  * Object.keys(lintCodes); // ['UNREACHABLE_RULE', 'IMPOSSIBLE_CONDITION', …]
  */
 export const lintCodes = {
-  UNREACHABLE_RULE: 'a rule that never decides: a rule that ranks before it holds whenever it holds',
-  IMPOSSIBLE_CONDITION: 'an `and` whose conditions can never hold together',
-  DUPLICATE_CONDITION: 'the same condition twice in one `and` or `or`',
+  UNREACHABLE_RULE: 'a rule that never decides: a rule ranked before it holds whenever it holds',
+  IMPOSSIBLE_CONDITION: 'tests joined by `and` that can never hold together',
+  DUPLICATE_CONDITION: 'the same test twice in one `and` or `or`',
   IDENTICAL_RULES: 'two rules with the same condition and the same action',
-  UNTYPED_ARGUMENT: 'a numeric comparison on a tool argument that no tool declaration types',
-  REGEX_MATCHES_EMPTY: 'a regular expression that matches the empty text, so it holds on any text',
-  SHADOWED_PRESET_RULE: "a mode's preset rule that a rule of the file keeps from ever deciding",
-  PRESET_RULE_NAME: "a rule named like a mode's preset rule, which it does not replace",
+  UNTYPED_ARGUMENT: 'a number compared on a tool argument that no tool declaration types',
+  REGEX_MATCHES_EMPTY: 'a regular expression that matches the empty text, so its test holds on any text',
+  SHADOWED_PRESET_RULE: "a rule of the file that keeps a rule of the mode's preset from ever deciding",
+  PRESET_RULE_NAME: "a rule named like a rule of the mode's preset, which it does not replace",
   UNUSED_IGNORE: 'a `# handrail-ignore` comment that silences nothing',
 } as const;
 

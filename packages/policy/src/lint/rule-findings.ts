@@ -28,6 +28,13 @@ function whyFirst(winner: RankedRule, loser: RankedRule): string {
   return loser.preset && !winner.preset ? "a file's own rules come before its mode's" : 'it comes first in the policy';
 }
 
+/** How to let `later` decide: a priority helps only between rules of one action. */
+function fixFor(earlier: RankedRule, later: RankedRule): string {
+  const narrow = `narrow ${earlier.compiled.name} so that it leaves this case alone (\`and not …\`)`;
+  if (earlier.compiled.event.type !== later.compiled.event.type) return `${narrow}, or remove this rule`;
+  return `give this rule a higher priority (\`rule ${later.compiled.name} priority ${earlier.compiled.priority + 1}:\`), ${narrow}, or remove it`;
+}
+
 function describe(rule: RankedRule): string {
   return rule.preset ? `rule ${rule.compiled.name} (from \`mode ${rule.preset.mode}\`)` : `rule ${rule.compiled.name} (line ${rule.rule!.name.span.line})`;
 }
@@ -70,7 +77,7 @@ export function ruleFindings(rules: readonly RankedRule[]): LintFinding[] {
       if (later.rule) {
         findings.push({
           code: 'UNREACHABLE_RULE',
-          message: `rule ${later.compiled.name} never decides: whenever it holds, ${describe(earlier)} holds too and wins (${whyFirst(earlier, later)}); remove this rule, or narrow ${earlier.compiled.name} so that it leaves this case alone (\`and not …\`)`,
+          message: `rule ${later.compiled.name} never decides: whenever it holds, ${describe(earlier)} holds too and wins (${whyFirst(earlier, later)}); ${fixFor(earlier, later)}`,
           span: later.rule.name.span,
         });
         return;
