@@ -25,11 +25,34 @@ const understood = new Set([
   'textOrListContains', 'listContains', 'numberAbove', 'numberAtLeast', 'numberBelow', 'numberAtMost', 'exists', 'everyNth',
 ]);
 
+const knownLeaves = new WeakMap<Atom, LeafCondition | null>();
+
 /** A test lint understands, with a literal on the right; anything else lint leaves alone. */
 function known(atom: Atom): LeafCondition | undefined {
-  const leaf = atom.leaf;
-  if (!leaf || !understood.has(leaf.operator) || !Object.hasOwn(operators, leaf.operator) || isReference(leaf.value)) return undefined;
-  return leaf;
+  let leaf = knownLeaves.get(atom);
+  if (leaf === undefined) {
+    const candidate = atom.leaf;
+    leaf = candidate && understood.has(candidate.operator) && Object.hasOwn(operators, candidate.operator) && !isReference(candidate.value) ? candidate : null;
+    knownLeaves.set(atom, leaf);
+  }
+  return leaf ?? undefined;
+}
+
+const byField = new WeakMap<readonly Literal[], Map<string | undefined, Literal[]>>();
+
+/** The literals of `given` on one field, grouped once per list. */
+function onField(given: readonly Literal[], field: string | undefined): readonly Literal[] {
+  let groups = byField.get(given);
+  if (!groups) {
+    groups = new Map();
+    for (const literal of given) {
+      const group = groups.get(literal.atom.field);
+      if (group) group.push(literal);
+      else groups.set(literal.atom.field, [literal]);
+    }
+    byField.set(given, groups);
+  }
+  return groups.get(field) ?? [];
 }
 
 /**
@@ -145,11 +168,11 @@ function mayHoldOnPinned(literal: Literal, value: unknown): boolean {
  * // given `amount > 100`, the test `amount > 50` must hold and `amount < 5` cannot
  */
 export function entailed(target: Atom, given: readonly Literal[]): boolean | undefined {
-  for (const literal of given) if (literal.atom.key === target.key) return !literal.negated;
+  const same = onField(given, target.field);
+  // Equal keys mean one field (or, for atoms that are not one leaf, none).
+  for (const literal of same) if (literal.atom.key === target.key) return !literal.negated;
   const leaf = known(target);
-  if (!leaf) return undefined;
-  const same = given.filter((literal) => literal.atom.field === target.field);
-  if (!same.length) return undefined;
+  if (!leaf || !same.length) return undefined;
 
   if (leaf.operator === 'exists' && leaf.value === true) return same.some(presentBy) ? true : undefined;
   if (same.some(absentBy)) return false;

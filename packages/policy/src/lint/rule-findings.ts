@@ -44,36 +44,61 @@ function fieldsOf(term: Term): Set<string> {
   return new Set(atomsOf(term).map((atom) => atom.field ?? atom.key));
 }
 
-const sameAction = (a: CompiledRule, b: CompiledRule) => {
-  const strip = ({ rule: _rule, order: _order, ...params }: CompiledRule['event']['params']) => params;
-  return a.event.type === b.event.type && JSON.stringify(strip(a.event.params)) === JSON.stringify(strip(b.event.params));
-};
+/** What comparing two rules needs, computed once per rule. */
+interface Prepared {
+  fields: Set<string>;
+  /** The fields a rule's condition must share with another's for the other to imply it. */
+  needs: string[];
+  /** The condition and the action as text: equal text, identical rules. */
+  body: string;
+}
 
-/** Whether `earlier` always decides when `later` fires: it ranks first and holds whenever `later` holds. */
-function beats(earlier: RankedRule, later: RankedRule, fields: Map<RankedRule, Set<string>>): boolean {
-  const shared = [...fields.get(earlier)!].some((field) => fields.get(later)!.has(field));
-  return shared && implies(later.term, earlier.term);
+/**
+ * Fields every proof of `term` needs in the condition it is proved from: each of an `and`'s
+ * parts must be proved, and one of an `or`'s.
+ */
+function neededFields(term: Term): Set<string> {
+  if (term.kind === 'atom') return new Set([term.field ?? term.key]);
+  if (term.kind === 'not') return neededFields(term.operand);
+  const parts = term.parts.map(neededFields);
+  if (term.kind === 'and') return new Set(parts.flatMap((part) => [...part]));
+  return new Set([...parts[0]!].filter((field) => parts.every((part) => part.has(field))));
+}
+
+function prepare(rule: RankedRule): Prepared {
+  const { rule: _name, order: _order, ...params } = rule.compiled.event.params;
+  return {
+    fields: fieldsOf(rule.term),
+    needs: [...neededFields(rule.term)],
+    body: JSON.stringify([rule.compiled.conditions, rule.compiled.event.type, params]),
+  };
 }
 
 /** Every finding between rules. `rules` are the file's rules and its mode's, in any order. */
 export function ruleFindings(rules: readonly RankedRule[]): LintFinding[] {
   const ranked = [...rules].sort((a, b) => compareRules(a.compiled, b.compiled));
-  const fields = new Map(ranked.map((rule) => [rule, fieldsOf(rule.term)]));
+  const prepared = new Map(ranked.map((rule) => [rule, prepare(rule)]));
   const findings: LintFinding[] = [];
   const shadowed = new Set<RankedRule>();
+  const firstWithBody = new Map<string, RankedRule>();
   ranked.forEach((later, index) => {
+    const own = prepared.get(later)!;
+    const twin = firstWithBody.get(own.body);
+    if (!twin && later.rule) firstWithBody.set(own.body, later);
     // A rule that can never fire is IMPOSSIBLE_CONDITION's to report.
     if (firstImpossible(conjunctLiterals(later.term)) >= 0) return;
-    for (const earlier of ranked.slice(0, index)) {
-      if (later.rule && earlier.rule && JSON.stringify(earlier.compiled.conditions) === JSON.stringify(later.compiled.conditions) && sameAction(earlier.compiled, later.compiled)) {
-        findings.push({
-          code: 'IDENTICAL_RULES',
-          message: `rule ${later.compiled.name} has the same condition and action as ${describe(earlier)}, which decides instead of it; remove one of them`,
-          span: later.rule.name.span,
-        });
-        return;
-      }
-      if (!beats(earlier, later, fields)) continue;
+    if (twin && later.rule) {
+      findings.push({
+        code: 'IDENTICAL_RULES',
+        message: `rule ${later.compiled.name} has the same condition and action as ${describe(twin)}, which decides instead of it; remove one of them`,
+        span: later.rule.name.span,
+      });
+      return;
+    }
+    for (let i = 0; i < index; i++) {
+      const earlier = ranked[i]!;
+      // Only a condition that reads every field a proof of the earlier one needs can imply it.
+      if (!prepared.get(earlier)!.needs.every((field) => own.fields.has(field)) || !implies(later.term, earlier.term)) continue;
       if (later.rule) {
         findings.push({
           code: 'UNREACHABLE_RULE',

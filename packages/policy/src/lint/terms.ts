@@ -85,10 +85,16 @@ export function literalOf(term: Term): Literal | undefined {
   return undefined;
 }
 
-/** The literals a term asserts at its top: the conjuncts of an `and`, or the term itself. */
-export function conjunctLiterals(term: Term): Literal[] {
-  const parts = term.kind === 'and' ? term.parts : [term];
-  return parts.map(literalOf).filter((literal): literal is Literal => literal !== undefined);
+const conjuncts = new WeakMap<Term, readonly Literal[]>();
+
+/** The literals a term asserts at its top: the conjuncts of an `and`, or the term itself. Computed once per term. */
+export function conjunctLiterals(term: Term): readonly Literal[] {
+  let literals = conjuncts.get(term);
+  if (!literals) {
+    const parts = term.kind === 'and' ? term.parts : [term];
+    conjuncts.set(term, (literals = parts.map(literalOf).filter((literal): literal is Literal => literal !== undefined)));
+  }
+  return literals;
 }
 
 /** Every `and` and `or` chain in a term, outermost first. */
