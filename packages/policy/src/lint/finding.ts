@@ -20,6 +20,12 @@ export const lintCodes = {
   UNUSED_IGNORE: 'a `# handrail-ignore` comment that silences nothing',
 } as const;
 
+/**
+ * The code of a lint finding; silence one with `# handrail-ignore CODE`.
+ *
+ * @example
+ * const code: LintCode = 'UNREACHABLE_RULE';
+ */
 export type LintCode = keyof typeof lintCodes;
 
 /**
