@@ -144,7 +144,7 @@ export interface Scope {
 const isToolName = (field: ast.FieldRef) => field.fact.name === 'tool' && field.path.length === 1 && field.path[0]!.key === 'name';
 
 /** The tool names a condition implies when it holds, or undefined when it implies none. */
-function narrowing(condition: ast.Condition): ReadonlySet<string> | undefined {
+export function narrowing(condition: ast.Condition): ReadonlySet<string> | undefined {
   switch (condition.kind) {
     case 'equals':
       return !condition.negated && !condition.ignoreCase && isToolName(condition.field) && condition.value.kind === 'string' ? new Set([condition.value.value]) : undefined;
@@ -162,7 +162,8 @@ function narrowing(condition: ast.Condition): ReadonlySet<string> | undefined {
   }
 }
 
-function intersect(a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | undefined): ReadonlySet<string> | undefined {
+/** The tools both narrowings allow (either alone when the other says nothing). */
+export function intersect(a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | undefined): ReadonlySet<string> | undefined {
   if (!a) return b;
   if (!b) return a;
   return new Set([...a].filter((name) => b.has(name)));
@@ -180,7 +181,7 @@ function nameSpan(segment: ast.FieldRef['path'][number]): ast.Span {
  * the candidates, a contradiction), so the field is read as today. Reports an argument that no
  * candidate declares.
  */
-function resolveToolArgument(field: ast.FieldRef, scope: Scope, report: Report): FactDefinition | null | undefined {
+export function resolveToolArgument(field: ast.FieldRef, scope: Scope, report: Report): FactDefinition | null | undefined {
   const [args, argument, ...deeper] = field.path;
   if (field.fact.name !== 'tool' || args?.key !== 'args' || !argument || typeof argument.key !== 'string' || scope.tools.size === 0) return undefined;
   const candidates = scope.narrowed ? [...scope.narrowed] : [...scope.tools.keys()];

@@ -1,10 +1,11 @@
 // Findings inside one rule's condition: tests repeated, tests that cannot hold together, regexes
 // that match any text, numbers compared on tool arguments no declaration types.
 import type * as ast from '../ast.js';
+import { intersect, narrowing, resolveToolArgument, type Scope } from '../check.js';
 import { matchesEmptyEverywhere } from '../regex-safety.js';
 import type { LintFinding } from './finding.js';
 import { firstImpossible } from './implication.js';
-import { atomsOf, chainsOf, conjunctLiterals, literalOf, type Literal, type Term } from './terms.js';
+import { atomsOf, chainsOf, literalOf, type Literal, type Term } from './terms.js';
 
 /** A rule as lint sees it. */
 export interface LintedRule {
@@ -72,62 +73,47 @@ function emptyMatches(rule: LintedRule, source: string): LintFinding[] {
   return findings;
 }
 
-/** The statement `tool name(arg: type, …)`, where the language has it. */
-interface ToolDeclaration {
-  kind: 'tool';
-  name: ast.Identifier;
-  params: Array<{ name: ast.Identifier; type: ast.Identifier; optional: boolean; span: ast.Span }>;
-}
-
-/** Declared tools by name, from statements of kind `tool` (none in a language without them). */
-export function toolDeclarations(policy: ast.Policy): Map<string, ToolDeclaration> {
-  const tools = new Map<string, ToolDeclaration>();
-  for (const statement of policy.statements as ReadonlyArray<{ kind: string }>) {
-    const declaration = statement as Partial<ToolDeclaration>;
-    if (statement.kind === 'tool' && declaration.name && Array.isArray(declaration.params)) tools.set(declaration.name.name, declaration as ToolDeclaration);
-  }
-  return tools;
-}
-
-/** The argument a field names (`tool.args.amount` → `amount`), or undefined for other fields. */
-function argumentOf(field: ast.Operand): string | undefined {
-  if (field.kind !== 'field' || field.fact.name !== 'tool' || field.path[0]?.key !== 'args' || field.path.length < 2) return undefined;
-  return String(field.path[1]!.key);
-}
-
-function untypedArguments(rule: LintedRule, source: string, tools: Map<string, ToolDeclaration>): LintFinding[] {
-  if (tools.size === 0) return [];
-  // The tools the rule is limited to, by `tool.name == …` or `tool.name in […]` in its top `and`.
-  let names: string[] | undefined;
-  for (const literal of conjunctLiterals(rule.term)) {
-    const leaf = literal.atom.leaf;
-    if (literal.negated || !leaf || leaf.fact !== 'tool' || leaf.path !== '$.name') continue;
-    if (leaf.operator === 'equals' && typeof leaf.value === 'string') names = [leaf.value];
-    else if (leaf.operator === 'oneOf' && Array.isArray(leaf.value)) names = leaf.value.map(String);
-  }
+/**
+ * Numbers compared on tool arguments that the declarations say nothing about, once the policy
+ * declares tools. Which tools a test is about, and what their declarations say, is the checker's
+ * reading (`narrowing`, `resolveToolArgument`): undefined there means "any type", and a value
+ * that is not a number then fails the decision closed at run time instead of being refused by the
+ * declaration.
+ */
+function untypedArguments(rule: LintedRule, source: string, scope: Scope): LintFinding[] {
+  if (scope.tools.size === 0) return [];
   const findings: LintFinding[] = [];
-  for (const atom of atomsOf(rule.term)) {
-    if (atom.node.kind !== 'compare') continue;
-    for (const side of [atom.node.field, atom.node.value]) {
-      const argument = argumentOf(side);
-      if (argument === undefined) continue;
-      const field = excerpt(source, side.span);
-      let problem: string | undefined;
-      if (!names) problem = `the rule applies to every tool, and a tool with no declaration gives ${field} no type; limit it to declared tools (\`tool.name == "…" and …\`)`;
-      else {
-        const undeclared = names.find((name) => !tools.has(name));
-        const missing = names.find((name) => tools.has(name) && !tools.get(name)!.params.some((param) => param.name.name === argument));
-        if (undeclared !== undefined) problem = `tool ${undeclared} has no declaration; declare it with \`tool ${undeclared}(${argument}: number)\``;
-        else if (missing !== undefined) problem = `tool ${missing} declares no argument ${argument}; add \`${argument}: number\` to its declaration`;
+  const visit = (node: ast.Condition, narrowed: ReadonlySet<string> | undefined): void => {
+    if (node.kind === 'and') {
+      visit(node.left, intersect(narrowed, narrowing(node.right)));
+      visit(node.right, intersect(narrowed, narrowing(node.left)));
+    } else if (node.kind === 'or') {
+      visit(node.left, narrowed);
+      visit(node.right, narrowed);
+    } else if (node.kind === 'not') visit(node.operand, narrowed);
+    else if (node.kind === 'compare' || node.kind === 'every')
+      for (const side of node.kind === 'compare' ? [node.field, node.value] : [node.field]) {
+        if (side.kind !== 'field' || side.fact.name !== 'tool' || side.path[0]?.key !== 'args' || side.path.length < 2) continue;
+        if (resolveToolArgument(side, { ...scope, narrowed }, () => {}) !== undefined) continue;
+        const field = excerpt(source, side.span);
+        const argument = String(side.path[1]!.key);
+        const tools = narrowed ? [...narrowed] : [...scope.tools.keys()];
+        const undeclared = tools.find((tool) => !scope.tools.has(tool));
+        const open = tools.find((tool) => scope.tools.get(tool)?.openEnded && !scope.tools.get(tool)!.args.has(argument));
+        const problem =
+          undeclared !== undefined
+            ? `tool ${undeclared} has no declaration; declare it with its arguments: \`tool ${undeclared}(${argument}: number)\``
+            : open !== undefined
+              ? `tool ${open} does not declare it (its \`...\` lets calls carry anything); add \`${argument}: number\` to its declaration`
+              : `no declaration types it here`;
+        findings.push({ code: 'UNTYPED_ARGUMENT', message: `${field} is compared as a number, but ${problem}`, span: side.span });
       }
-      if (problem) findings.push({ code: 'UNTYPED_ARGUMENT', message: `${field} is compared as a number, but ${problem}`, span: side.span });
-    }
-  }
+  };
+  visit(rule.rule.when, undefined);
   return findings;
 }
 
 /** Every finding inside the conditions of the file's rules. */
-export function conditionFindings(rules: readonly LintedRule[], source: string, policy: ast.Policy): LintFinding[] {
-  const tools = toolDeclarations(policy);
-  return rules.flatMap((rule) => [...duplicates(rule, source), ...impossible(rule, source), ...emptyMatches(rule, source), ...untypedArguments(rule, source, tools)]);
+export function conditionFindings(rules: readonly LintedRule[], source: string, scope: Scope): LintFinding[] {
+  return rules.flatMap((rule) => [...duplicates(rule, source), ...impossible(rule, source), ...emptyMatches(rule, source), ...untypedArguments(rule, source, scope)]);
 }

@@ -2,7 +2,7 @@
 // policy text (parsed again for the places of things) beside its compiled form (for the ranking
 // decide uses, a mode's preset rules included).
 import type * as ast from '../ast.js';
-import { checkPolicy, resolveField } from '../check.js';
+import { checkPolicy, resolveField, type Scope } from '../check.js';
 import { compilePolicy, type LoadOptions } from '../compile/compile.js';
 import { formatDiagnostic } from '../errors.js';
 import { presetNames, presetSource, type PresetName } from '../presets.js';
@@ -13,10 +13,11 @@ import { applyIgnores } from './ignore.js';
 import { ruleFindings, type RankedRule } from './rule-findings.js';
 import { toTerm, type TypeOf } from './terms.js';
 
-function lintedRules(policy: ast.Policy): LintedRule[] {
+function lintedRules(policy: ast.Policy): { rules: LintedRule[]; scope: Scope } {
   const { checked } = checkPolicy(policy, presetNames);
+  // Conditions are read as the compiler reads them (to-document.ts), so keys match compiled tests.
   const typeOf: TypeOf = (field) => resolveField(field, checked.customFacts, () => {})?.type;
-  return checked.rules.map((rule) => ({ rule, term: toTerm(rule.when, typeOf) }));
+  return { rules: checked.rules.map((rule) => ({ rule, term: toTerm(rule.when, typeOf) })), scope: { customFacts: checked.customFacts, tools: checked.tools, narrowed: undefined } };
 }
 
 /**
@@ -30,17 +31,17 @@ function lintedRules(policy: ast.Policy): LintedRule[] {
 export function lintPolicy(source: string, options: LoadOptions = {}): LintFinding[] {
   const policy = compilePolicy(source, options);
   const syntax = parsePolicy(source, options.file !== undefined ? { file: options.file } : {});
-  const own = lintedRules(syntax);
+  const { rules: own, scope } = lintedRules(syntax);
   const compiled = new Map(policy.document.rules.map((rule) => [rule.name, rule]));
   const ranked: RankedRule[] = own.map(({ rule, term }) => ({ compiled: compiled.get(rule.name.name)!, term, rule }));
   if (policy.mode !== undefined) {
     const preset = presetSource(policy.mode as PresetName);
-    for (const { rule, term } of lintedRules(parsePolicy(preset.source, { file: preset.file }))) {
+    for (const { rule, term } of lintedRules(parsePolicy(preset.source, { file: preset.file })).rules) {
       const found = compiled.get(`${policy.mode}.${rule.name.name}`);
       if (found) ranked.push({ compiled: found, term, preset: { mode: policy.mode, name: rule.name.name } });
     }
   }
-  const findings = [...conditionFindings(own, source, syntax), ...ruleFindings(ranked)];
+  const findings = [...conditionFindings(own, source, scope), ...ruleFindings(ranked)];
   return applyIgnores(findings, syntax.comments, source).sort((a, b) => a.span.offset - b.span.offset || a.code.localeCompare(b.code));
 }
 
