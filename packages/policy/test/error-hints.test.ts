@@ -1,4 +1,5 @@
 // Errors that say how to fix: what a policy author sees for the common slips, code frame and all.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compilePolicy, PolicyError } from '../src/index.js';
 
@@ -128,5 +129,25 @@ describe('a slip in a policy is refused with how to fix it', () => {
       expect(shown).toMatch(/\n {2}expected /);
       for (const keyword of topLevel) expect(shown.slice(shown.indexOf('\n  expected'))).not.toContain(keyword);
     }
+  });
+});
+
+describe('docs/policy-language.md, messages that say how to fix', () => {
+  const doc = readFileSync(new URL('../../../docs/policy-language.md', import.meta.url), 'utf8');
+  const pairs = [...doc.matchAll(/```policy-error\n([\s\S]*?)```\n\n```text\n([\s\S]*?)```/g)].map((match) => [match[1]!.trimEnd(), match[2]!.trimEnd()] as const);
+
+  it('has an example of each message', () => {
+    expect(pairs.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it.each(pairs)('%s prints the frame the docs show', (source, shown) => {
+    let printed = '';
+    try {
+      compilePolicy(source, { file: 'shop.policy' });
+    } catch (error) {
+      if (!PolicyError.isInstance(error)) throw error;
+      printed = error.format();
+    }
+    expect(printed).toBe(shown);
   });
 });
