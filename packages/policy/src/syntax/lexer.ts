@@ -66,9 +66,9 @@ function unitProblem(text: string): string {
 /**
  * What makes a token that reads as the language unable to stand: a number too large to be exact,
  * a duration too long to wait for, a number with a unit, a regex closed by a `/` meant as part of
- * it. `rest` is the text after the token.
+ * it. `source` is the whole text being read.
  */
-function problemWith(token: moo.Token, rest: string): Diagnostic | undefined {
+function problemWith(token: moo.Token, source: string): Diagnostic | undefined {
   const span = { line: token.line, col: token.col, offset: token.offset, length: token.text.length };
   if (token.type === 'number') {
     const value = Number(token.text);
@@ -78,7 +78,7 @@ function problemWith(token: moo.Token, rest: string): Diagnostic | undefined {
   if (token.type === 'duration' && !(durationMs(token.text) <= maxDurationMs))
     return { code: 'INVALID_VALUE', message: `the duration ${abbreviate(token.text)} is longer than the longest allowed, 365d (8760h)`, span };
   if (token.type === 'numberWithUnit') return { code: 'INVALID_TOKEN', message: unitProblem(token.text), span };
-  if (token.type === 'regex') return misclosedRegex(token, rest);
+  if (token.type === 'regex') return misclosedRegex(token, source);
   return undefined;
 }
 
@@ -88,10 +88,13 @@ const regexFlags = /^[dgimsuvy]*$/;
  * A `/` inside a pattern ends it early: `/^/etc/` reads as `/^/` with the flags `etc`, then a
  * stray `/`. Told apart from a mistaken flag (`/a/g`, refused by the checker) by what follows.
  */
-function misclosedRegex(token: moo.Token, rest: string): Diagnostic | undefined {
+function misclosedRegex(token: moo.Token, source: string): Diagnostic | undefined {
   const close = token.text.lastIndexOf('/');
   const flags = token.text.slice(close + 1);
-  const line = rest.split('\n')[0]!;
+  const after = token.offset + token.text.length;
+  if (!(source[after] === '/' || (!regexFlags.test(flags) && after < source.length))) return undefined;
+  const lineEnd = source.indexOf('\n', after);
+  const line = source.slice(after, lineEnd < 0 ? source.length : lineEnd);
   if (!(line.startsWith('/') || (!regexFlags.test(flags) && line.includes('/')))) return undefined;
   // The regex as probably meant: on to the last `/` before a space, each bare `/` inside escaped.
   const [, meant, meantFlags] = /^(\S*)\/([a-z]*)(?=[\s)]|$)/.exec(token.text.slice(1) + line) ?? [];
@@ -151,7 +154,7 @@ export function createLexer() {
         if (!token) return undefined;
         if (token.type === 'comment') comments.push({ text: token.text, line: token.line, col: token.col, offset: token.offset });
         if (token.type && skipped.has(token.type)) continue;
-        lexer.problem = problemWith(token, source.slice(token.offset + token.text.length, token.offset + token.text.length + 1000));
+        lexer.problem = problemWith(token, source);
         if (lexer.problem) return undefined;
         if (token.text === '(') {
           groups.push(nots);
