@@ -117,6 +117,18 @@ describe('a slip in a policy is refused with how to fix it', () => {
     expect(frame('policy p\nrule r: when step > 1\n  then continue timeout 10m')).toContain('p.policy:3:17: error UNEXPECTED_TOKEN: "timeout" belongs to escalate');
   });
 
+  it('a statement that begins before the one above is finished: says so, and what it lacks', () => {
+    expect(frame('policy p\nrule r: when content contains "x"\nrule s: when step > 1 then stop')).toBe(
+      [
+        'p.policy:3:1: error UNEXPECTED_TOKEN: "rule" begins a statement, but the one before it is not finished',
+        '  2 | rule r: when content contains "x"',
+        '> 3 | rule s: when step > 1 then stop',
+        '    | ^^^^',
+        '  expected one of: "ignoring", "and", "or", "then"',
+      ].join('\n'),
+    );
+  });
+
   it('in the middle of a rule, never lists the keywords that begin a statement', () => {
     for (const source of [
       'policy p\nrule r: when content contains "x" then stop "x" else continue',

@@ -60,21 +60,29 @@ function rank(token: string): number {
 /** The word a `"literal"` description stands for, when it is one. */
 const wordOf = (description: string) => /^"([A-Za-z_][A-Za-z0-9_]*)"$/.exec(description)?.[1];
 
-const operatorWords = new Set(['"contains"', '"matches"', '"equals"', '"exists"', '"starts"', '"ends"', '"in"']);
-
 /** Facts about a grammar that error messages need, computed once. */
 export class SyntaxErrors {
   /** Descriptions of the tokens a statement can begin with (`"rule"`, `"mode"`, …). */
   private readonly statementStarts: Set<string>;
   /** Every rule name a statement is made of, generated ones (`rule$ebnf$1`) included. */
   private readonly statementParts: Set<string>;
+  /** Descriptions of the words that can follow a field in a test: the operators. */
+  private readonly operators: Set<string>;
   private readonly rules: GrammarRule[];
   private readonly owners = new Map<string, string[]>();
 
-  constructor(rules: readonly GrammarRule[], statement = 'statement') {
+  /** `rules` is the compiled grammar's; the names say which of its nonterminals are which. */
+  constructor(rules: readonly GrammarRule[], names = { statement: 'statement', test: 'test', field: 'field' }) {
     this.rules = [...rules];
-    this.statementParts = this.reachableFrom(statement);
-    this.statementStarts = new Set([...this.firstTerminals(statement)].map(describeSymbol));
+    this.statementParts = this.reachableFrom(names.statement);
+    this.statementStarts = new Set(this.firstTerminals(names.statement).map(describeSymbol));
+    const operators = this.rules
+      .filter((rule) => rule.name === names.test && rule.symbols[0] === names.field && rule.symbols.length > 1)
+      .flatMap((rule) => {
+        const next = rule.symbols[1]!;
+        return isTerminal(next) ? [next] : this.firstTerminals(next);
+      });
+    this.operators = new Set(operators.filter((symbol) => symbol.literal !== undefined && wordOf(`"${symbol.literal}"`)).map(describeSymbol));
   }
 
   private reachableFrom(start: string): Set<string> {
@@ -199,7 +207,9 @@ export class SyntaxErrors {
       if (owners.length && owners.length <= 3 && !words.includes(token.text))
         return { code: 'UNEXPECTED_TOKEN', message: `"${token.text}" belongs to ${owners.join(' or ')}`, span, expected };
     }
-    const operator = expected.some((e) => operatorWords.has(e));
+    if (this.statementStarts.has(`"${token.text}"`) && this.inStatement(column) && !expected.includes(`"${token.text}"`))
+      return { code: 'UNEXPECTED_TOKEN', message: `"${token.text}" begins a statement, but the one before it is not finished`, span, expected };
+    const operator = expected.some((e) => this.operators.has(e));
     const suggestion = token.type === 'identifier' || token.type === 'keyword' ? closest(token.text, words) : undefined;
     const hint = suggestion ? `; did you mean "${suggestion}"?` : '';
     if (token.type === 'identifier' && operator) return { code: 'UNKNOWN_OPERATOR', message: `unknown operator "${token.text}"${hint}`, span, expected };
