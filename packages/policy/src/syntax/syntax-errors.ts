@@ -207,7 +207,7 @@ export class SyntaxErrors {
       if (owners.length && owners.length <= 3 && !words.includes(token.text))
         return { code: 'UNEXPECTED_TOKEN', message: `"${token.text}" belongs to ${owners.join(' or ')}`, span, expected };
     }
-    if (this.statementStarts.has(`"${token.text}"`) && this.inStatement(column) && !expected.includes(`"${token.text}"`))
+    if (token.col === 1 && this.statementStarts.has(`"${token.text}"`) && this.inStatement(column) && !expected.includes(`"${token.text}"`))
       return { code: 'UNEXPECTED_TOKEN', message: `"${token.text}" begins a statement, but the one before it is not finished`, span, expected };
     const operator = expected.some((e) => this.operators.has(e));
     const suggestion = token.type === 'identifier' || token.type === 'keyword' ? closest(token.text, words) : undefined;
