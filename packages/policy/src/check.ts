@@ -130,7 +130,7 @@ function declareTool(statement: ast.ToolDeclaration, tools: DeclaredTools, decla
   const args: ToolSignature['args'] = new Map();
   for (const param of statement.params) {
     const type = param.type.name as FactType;
-    if (!factTypes.includes(type)) report('UNKNOWN_TYPE', `unknown argument type "${type}"`, param.type.span, nameList(factTypes));
+    if (!factTypes.includes(type)) report('UNKNOWN_TYPE', withHint(`unknown argument type "${type}"`, type, factTypes), param.type.span, nameList(factTypes));
     if (args.has(param.name.name)) report('DUPLICATE_ARGUMENT', `tool "${name}" declares the argument "${param.name.name}" twice`, param.name.span);
     args.set(param.name.name, { type: factTypes.includes(type) ? type : 'any', optional: param.optional });
   }

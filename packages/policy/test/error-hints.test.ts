@@ -32,6 +32,7 @@ describe('a slip in a policy is refused with how to fix it', () => {
     expect(frame('policy p\nrule r: when tool.nmae == "x" then stop')).toContain('p.policy:2:18: error UNKNOWN_FACT: tool has no field "nmae"; did you mean "name"?');
     expect(frame('policy p\nmode termnate')).toContain('p.policy:2:6: error UNKNOWN_PRESET: unknown mode "termnate"; did you mean "terminate"?');
     expect(frame('policy p\nfact risk: nubmer')).toContain('p.policy:2:12: error UNKNOWN_TYPE: unknown fact type "nubmer"; did you mean "number"?');
+    expect(frame('policy p\ntool refund(amount: numbr)')).toContain('p.policy:2:21: error UNKNOWN_TYPE: unknown argument type "numbr"; did you mean "number"?');
     expect(frame('policy p\nrule r: when step > 1 then stop and reset auto_reply')).toContain('UNKNOWN_COUNTER: unknown counter "auto_reply"; did you mean "auto_replies"?');
     // Nothing close: no guess.
     expect(frame('policy p\nrule r: when banana > 3 then stop')).toContain('unknown fact "banana"; declare custom facts with `fact banana: string`');

@@ -47,7 +47,7 @@ function describeSymbol(symbol: GrammarSymbol): string {
 
 /** Expected tokens in the order a reader of the language meets them; others follow, as found. */
 const reading = [
-  '"policy"', '"version"', '"mode"', '"max"', '"fact"', '"default"', '"rule"', '"priority"', '":"', '"when"',
+  '"policy"', '"version"', '"mode"', '"max"', '"fact"', '"tool"', '"default"', '"rule"', '"priority"', '":"', '"when"',
   '"contains"', '"any"', '"all"', '"starts"', '"ends"', '"with"', '"equals"', '"=="', '"!="', '"matches"', '">"', '">="', '"<"', '"<="',
   '"in"', '"not"', '"exists"', '"ignoring"', '"case"', '"every"', '"("', '")"', '"and"', '"or"', '"then"',
   '"continue"', '"escalate"', '"stop"', '"via"', '"timeout"', '"else"', '"prompt"', '"reply"', '"reset"',
