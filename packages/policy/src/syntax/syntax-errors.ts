@@ -205,7 +205,7 @@ export class SyntaxErrors {
       // A keyword used where it has no meaning: say where it has one.
       const owners = this.ownersOf(token.text).filter((owner) => !this.insideOf(column, owner));
       if (owners.length && owners.length <= 3 && !words.includes(token.text))
-        return { code: 'UNEXPECTED_TOKEN', message: `"${token.text}" belongs to ${owners.join(' or ')}`, span, expected };
+        return { code: 'UNEXPECTED_TOKEN', message: `"${token.text}" belongs to ${owners.length > 1 ? `${owners.slice(0, -1).join(', ')} or ${owners.at(-1)}` : owners[0]}`, span, expected };
     }
     if (token.col === 1 && this.statementStarts.has(`"${token.text}"`) && this.inStatement(column) && !expected.includes(`"${token.text}"`))
       return { code: 'UNEXPECTED_TOKEN', message: `"${token.text}" begins a statement, but the one before it is not finished`, span, expected };
