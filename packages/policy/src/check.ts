@@ -5,7 +5,7 @@ import { builtInFacts, factTypes, ownDefinition, resettableCounters, type FactDe
 import { keywords } from './syntax/lexer.js';
 import { findBacktrackingHazard } from './regex-safety.js';
 import { regexProblem } from './policy-regex.js';
-import { closest } from './cli/command.js';
+import { closest, didYouMean } from './suggest.js';
 
 /** The declared custom facts of a policy, by name. */
 export type CustomFacts = Map<string, FactDefinition>;
@@ -54,7 +54,7 @@ export function checkPolicy(policy: ast.Policy, presets: readonly string[]): { c
     const type = statement.type.name as FactType;
     if (ownDefinition(builtInFacts, name)) report('DUPLICATE_FACT', `"${name}" is a built-in fact`, statement.name.span);
     else if (customFacts.has(name)) report('DUPLICATE_FACT', `fact "${name}" is declared twice`, statement.name.span);
-    if (!factTypes.includes(type)) report('UNKNOWN_TYPE', `unknown fact type "${type}"`, statement.type.span, nameList(factTypes));
+    if (!factTypes.includes(type)) report('UNKNOWN_TYPE', withHint(`unknown fact type "${type}"`, type, factTypes), statement.type.span, nameList(factTypes));
     customFacts.set(name, { type: factTypes.includes(type) ? type : 'any', description: 'declared by the policy' });
   }
   const toolsDeclaredAt = new Map<string, ast.Span>();
@@ -69,13 +69,13 @@ export function checkPolicy(policy: ast.Policy, presets: readonly string[]): { c
       case 'mode': {
         once('mode', statement.span, 'mode');
         const preset = statement.preset.name;
-        if (!presets.includes(preset)) report('UNKNOWN_PRESET', `unknown mode "${preset}"`, statement.preset.span, [...presets]);
+        if (!presets.includes(preset)) report('UNKNOWN_PRESET', withHint(`unknown mode "${preset}"`, preset, presets), statement.preset.span, [...presets]);
         else checked.preset = preset;
         break;
       }
       case 'max': {
         once('max', statement.span, 'max auto_replies');
-        if (statement.counter.name !== 'auto_replies') report('UNKNOWN_COUNTER', `unknown counter "${statement.counter.name}"`, statement.counter.span, ['auto_replies']);
+        if (statement.counter.name !== 'auto_replies') report('UNKNOWN_COUNTER', withHint(`unknown counter "${statement.counter.name}"`, statement.counter.name, resettableCounters), statement.counter.span, [...resettableCounters]);
         const value = statement.value.value;
         if (!Number.isInteger(value) || value < 0) report('INVALID_VALUE', `the limit must be a whole number of 0 or more, not ${value}`, statement.value.span);
         else checked.maxAutoReplies = value;
@@ -102,7 +102,7 @@ export function checkPolicy(policy: ast.Policy, presets: readonly string[]): { c
         const resets = new Set<string>();
         for (const counter of statement.resets) {
           if (!(resettableCounters as readonly string[]).includes(counter.name))
-            report('UNKNOWN_COUNTER', `unknown counter "${counter.name}"`, counter.span, [...resettableCounters]);
+            report('UNKNOWN_COUNTER', withHint(`unknown counter "${counter.name}"`, counter.name, resettableCounters), counter.span, [...resettableCounters]);
           else if (resets.has(counter.name)) report('DUPLICATE_OPTION', `${counter.name} is reset twice`, counter.span);
           resets.add(counter.name);
         }
@@ -112,6 +112,12 @@ export function checkPolicy(policy: ast.Policy, presets: readonly string[]): { c
     }
   }
   return { checked, diagnostics };
+}
+
+/** `message; did you mean "x"?` when a known name is close to `name`. */
+function withHint(message: string, name: string, known: Iterable<string>): string {
+  const hint = didYouMean(name, known);
+  return hint ? `${message}; ${hint}` : message;
 }
 
 type Report = (code: Diagnostic['code'], message: string, span: ast.Span, expected?: string[]) => void;
@@ -124,7 +130,7 @@ function declareTool(statement: ast.ToolDeclaration, tools: DeclaredTools, decla
   const args: ToolSignature['args'] = new Map();
   for (const param of statement.params) {
     const type = param.type.name as FactType;
-    if (!factTypes.includes(type)) report('UNKNOWN_TYPE', `unknown argument type "${type}"`, param.type.span, nameList(factTypes));
+    if (!factTypes.includes(type)) report('UNKNOWN_TYPE', withHint(`unknown argument type "${type}"`, type, factTypes), param.type.span, nameList(factTypes));
     if (args.has(param.name.name)) report('DUPLICATE_ARGUMENT', `tool "${name}" declares the argument "${param.name.name}" twice`, param.name.span);
     args.set(param.name.name, { type: factTypes.includes(type) ? type : 'any', optional: param.optional });
   }
@@ -246,8 +252,11 @@ export function resolveField(field: ast.FieldRef, customFacts: CustomFacts, repo
   const found = ownDefinition(builtInFacts, name) ?? customFacts.get(name);
   if (!found) {
     const known = [...Object.keys(builtInFacts), ...customFacts.keys()];
-    const hint = keywords.includes(name as never) ? ` ("${name}" is a keyword)` : '';
-    report('UNKNOWN_FACT', `unknown fact "${name}"${hint}; declare custom facts with \`fact ${name}: string\``, field.fact.span, known);
+    const keyword = keywords.includes(name as never) ? ` ("${name}" is a keyword)` : '';
+    const declare = `declare custom facts with \`fact ${name}: string\``;
+    const suggestion = didYouMean(name, known);
+    const message = suggestion ? `unknown fact "${name}"${keyword}; ${suggestion} (or ${declare})` : `unknown fact "${name}"${keyword}; ${declare}`;
+    report('UNKNOWN_FACT', message, field.fact.span, known);
     return undefined;
   }
   for (const segment of field.path) {
@@ -265,7 +274,8 @@ export function resolveField(field: ast.FieldRef, customFacts: CustomFacts, repo
     if (definition.type === 'any' || (definition.type === 'object' && !definition.fields)) return { type: 'any', description: '' };
     const next: FactDefinition | undefined = ownDefinition(definition.fields, String(segment.key));
     if (!next) {
-      report('UNKNOWN_FACT', `${describe(field, segment)} has no field "${segment.key}"`, segment.span, Object.keys(definition.fields ?? {}));
+      const fields = Object.keys(definition.fields ?? {});
+      report('UNKNOWN_FACT', withHint(`${describe(field, segment)} has no field "${segment.key}"`, String(segment.key), fields), segment.span, fields);
       return undefined;
     }
     definition = next;
@@ -396,9 +406,17 @@ function checkCondition(condition: ast.Condition, scope: Scope, report: Report):
       if (!Number.isInteger(n) || n < 1) report('INVALID_VALUE', `every needs a whole number of 1 or more, not ${n}`, condition.count.span);
       return;
     }
-    case 'truthy':
-      expectType(condition.field, ['boolean'], 'a condition on its own', condition.field.span);
+    case 'truthy': {
+      // A bare field is a test only when it is true or false; any other value is probably meant
+      // to be tested for presence.
+      const definition = resolve(condition.field);
+      if (definition && definition.type !== 'any' && definition.type !== 'boolean') {
+        const text = fieldText(condition.field);
+        const what = { string: 'text', number: 'a number', list: 'a list', object: 'an object' }[definition.type];
+        report('TYPE_MISMATCH', `${text} is ${what}, not true or false, so it is no condition on its own; did you mean \`${text} exists\`?`, condition.field.span);
+      }
       return;
+    }
   }
 }
 

@@ -84,7 +84,7 @@ describe('a broken policy', () => {
     const error = failure('policy p\n# a comment\nrule r: when content containz "x" then stop\n');
     expect(error.format()).toBe(
       [
-        'broken.policy:3:22: error UNKNOWN_OPERATOR: unknown operator "containz"',
+        'broken.policy:3:22: error UNKNOWN_OPERATOR: unknown operator "containz"; did you mean "contains"?',
         '  2 | # a comment',
         '> 3 | rule r: when content containz "x" then stop',
         '    |                      ^^^^^^^^',

@@ -56,9 +56,9 @@ describe('the test format', () => {
     expect(problems(text)).toEqual([
       { code: 'INVALID_TEST_FILE', at: '3:38', message: '/cases/0/turn/role: must be one of the allowed values' },
       { code: 'INVALID_TEST_FILE', at: '3:57', message: '/cases/0/expect: needs "rule"' },
-      { code: 'INVALID_TEST_FILE', at: '4:99', message: '/cases/1: unknown property "answer"' },
       { code: 'INVALID_TEST_FILE', at: '4:43', message: '/cases/1/turn/elapsedMs: must be milliseconds or a duration such as 10m' },
       { code: 'INVALID_TEST_FILE', at: '4:75', message: '/cases/1/expect/action: must be one of the allowed values' },
+      { code: 'INVALID_TEST_FILE', at: '4:99', message: '/cases/1: unknown property "answer"' },
       { code: 'INVALID_TEST_FILE', at: '5:54', message: '/cases/2/expect: a case with a conversation has no "expect"; give each turn of the conversation its own' },
       { code: 'INVALID_TEST_FILE', at: '6:5', message: '/cases/3: needs "turn"' },
       { code: 'INVALID_TEST_FILE', at: '6:5', message: '/cases/3: needs "expect"' },
@@ -89,8 +89,8 @@ describe('the test format', () => {
   ]
 }`;
     expect(problems(text)).toEqual([
-      { code: 'UNKNOWN_FACT', at: '2:30', message: 'policy desk declares no fact "tire"' },
-      { code: 'UNKNOWN_RULE', at: '4:70', message: 'policy desk has no rule "secret"' },
+      { code: 'UNKNOWN_FACT', at: '2:30', message: 'policy desk declares no fact "tire"; did you mean "tier"?' },
+      { code: 'UNKNOWN_RULE', at: '4:70', message: 'policy desk has no rule "secret"; did you mean "secrets"?' },
       { code: 'UNKNOWN_RULE', at: '4:97', message: 'policy desk has no rule "terminate.ask"' },
     ]);
   });

@@ -1,5 +1,6 @@
 // What every command shares: how it writes, how it reports a user's mistake, how it is listed.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { closest } from '../suggest.js';
 
 /** Where a command writes; the process streams in `main.ts`, buffers in tests. */
 export interface Io {
@@ -62,33 +63,6 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 type Config<T extends Options> = { args: string[]; options: T; strict: true; allowPositionals: true; allowNegative: true };
 /** The values and positionals `parseArgs` gives for a command's options. */
 export type ParsedCommandLine<T extends Options> = ReturnType<typeof parseArgs<Config<T>>>;
-
-/** The edit distance of two short words, for "did you mean". */
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length]!;
-}
-
-/**
- * The known word nearest to a mistyped one, when it is near enough to be what was meant.
- *
- * @example
- * closest('--mesage', ['--message', '--role']); // '--message'
- */
-export function closest(word: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of known) {
-    const d = distance(word, candidate);
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  return bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
-}
 
 /** Every spelling of an option a command accepts: `--name`, `-s`, and `--no-name` for booleans. */
 function spellings(options: Options): string[] {

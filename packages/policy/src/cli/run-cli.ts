@@ -2,7 +2,8 @@
 // user's mistake into a message and an exit code instead of a stack trace.
 import { readFileSync } from 'node:fs';
 import { PolicyError } from '../index.js';
-import { CliError, UsageError, closest, exitCodes, type Command, type Io } from './command.js';
+import { closest } from '../suggest.js';
+import { CliError, UsageError, exitCodes, type Command, type Io } from './command.js';
 import { check } from './commands/check.js';
 import { compile } from './commands/compile.js';
 import { explain } from './commands/explain.js';

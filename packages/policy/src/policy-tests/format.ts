@@ -40,8 +40,9 @@ export interface TestTurn {
 }
 
 /**
- * The decision a turn must get. `action` and `rule` are always checked (`rule: null` is the
- * policy's default, or a decision that failed closed); every other field only when given.
+ * The decision a turn must get; a field is checked only when given (`rule: null` is the policy's
+ * default, or a decision that failed closed). A case of one turn gives at least `action` and
+ * `rule`; a turn of a conversation any fields, as the vitest matchers take them.
  *
  * @example
  * const expected: Expectation = { action: 'escalate', rule: 'payments', onNoInput: 'stop', timeoutMs: '10m' };
@@ -65,7 +66,8 @@ export interface Expectation {
 /** One turn of a conversation. */
 export interface ConversationStep {
   turn: TestTurn;
-  expect?: Expectation & { action: Decision['action']; rule: string | null };
+  /** Any fields of the decision, at least one (`{ "action": "continue" }`). */
+  expect?: Expectation;
   /** The person's answer when the turn escalates: `""` (the default) is no answer, `"exit"` ends. */
   answer?: string;
 }

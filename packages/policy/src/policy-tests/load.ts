@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Span } from '../ast.js';
 import { loadPolicyFile } from '../compile/compile.js';
+import { PolicyError } from '../errors.js';
 import { jsonPositions, lineAndColumn } from '../compile/json-positions.js';
 import type { Policy } from '../policy.js';
 import type { Turn } from '../turn.js';
@@ -11,6 +12,7 @@ import { PolicyTestError, type PolicyTestDiagnostic } from './errors.js';
 import { toMilliseconds } from './duration.js';
 import { policyTestFileSuffix, type ConversationStep, type Expectation, type PolicyTestFileDefinition, type TestCaseDefinition, type TestTurn } from './format.js';
 import { schemaDiagnostics, type Locator } from './schema.js';
+import { didYouMean } from '../suggest.js';
 
 /** One turn to decide, the decision it must get, and what to do next if it escalates. */
 export interface PolicyTestStep {
@@ -134,42 +136,61 @@ function merge(...turns: Array<TestTurn | undefined>): TestTurn {
   return merged;
 }
 
-/** What a test file says that only its policy can confirm: rule and fact names. */
-function namesDiagnostics(definition: PolicyTestFileDefinition, policy: Policy, at: Locator): PolicyTestDiagnostic[] {
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const arrayOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+/**
+ * What a test file says that only its policy can confirm: rule and fact names. Reads the file as
+ * it is, even where it breaks the schema, so these problems are reported with the others.
+ */
+function namesDiagnostics(data: unknown, policy: Policy, at: Locator): PolicyTestDiagnostic[] {
   const diagnostics: PolicyTestDiagnostic[] = [];
   const rules = policy.document.rules.map((rule) => rule.name);
   const declared = Object.keys(policy.document.facts);
-  const checkRule = (name: string, pointer: string) => {
-    if (!rules.includes(name))
-      diagnostics.push({ code: 'UNKNOWN_RULE', message: `policy ${policy.name} has no rule "${name}"`, span: at.value(pointer), expected: rules });
+  const checkRule = (name: unknown, pointer: string) => {
+    if (typeof name === 'string' && !rules.includes(name))
+      diagnostics.push({ code: 'UNKNOWN_RULE', message: withHint(`policy ${policy.name} has no rule "${name}"`, name, rules), span: at.value(pointer), expected: rules });
   };
-  const checkExpectation = (expectation: Expectation | undefined, pointer: string) => {
-    if (!expectation) return;
-    if (typeof expectation.rule === 'string') checkRule(expectation.rule, `${pointer}/rule`);
-    expectation.held?.forEach((name, i) => checkRule(name, `${pointer}/held/${i}`));
+  const checkExpectation = (expectation: unknown, pointer: string) => {
+    if (!isRecord(expectation)) return;
+    checkRule(expectation.rule, `${pointer}/rule`);
+    arrayOf(expectation.held).forEach((name, i) => checkRule(name, `${pointer}/held/${i}`));
   };
-  const checkFacts = (facts: Record<string, unknown> | undefined, pointer: string) => {
-    for (const name of Object.keys(facts ?? {})) {
+  const checkFacts = (facts: unknown, pointer: string) => {
+    if (!isRecord(facts)) return;
+    for (const name of Object.keys(facts)) {
       if (declared.includes(name)) continue;
-      const message = declared.length ? `policy ${policy.name} declares no fact "${name}"` : `policy ${policy.name} declares no custom facts, so "${name}" is never read`;
-      diagnostics.push({ code: 'UNKNOWN_FACT', message, span: at.key(`${pointer}/${name}`), ...(declared.length ? { expected: declared } : {}) });
+      const message = declared.length ? withHint(`policy ${policy.name} declares no fact "${name}"`, name, declared) : `policy ${policy.name} declares no custom facts, so "${name}" is never read`;
+      diagnostics.push({ code: 'UNKNOWN_FACT', message, span: at.key(`${pointer}/${escapePointer(name)}`), ...(declared.length ? { expected: declared } : {}) });
     }
   };
-  checkFacts(definition.facts, '/facts');
-  checkFacts(definition.defaults?.facts, '/defaults/facts');
-  definition.cases.forEach((item, i) => {
+  const turnFacts = (turn: unknown, pointer: string) => checkFacts(isRecord(turn) ? turn.facts : undefined, `${pointer}/facts`);
+  if (!isRecord(data)) return diagnostics;
+  checkFacts(data.facts, '/facts');
+  turnFacts(data.defaults, '/defaults');
+  arrayOf(data.cases).forEach((item, i) => {
+    if (!isRecord(item)) return;
     const pointer = `/cases/${i}`;
     checkFacts(item.facts, `${pointer}/facts`);
-    checkFacts(item.defaults?.facts, `${pointer}/defaults/facts`);
-    checkFacts(item.turn?.facts, `${pointer}/turn/facts`);
+    turnFacts(item.defaults, `${pointer}/defaults`);
+    turnFacts(item.turn, `${pointer}/turn`);
     checkExpectation(item.expect, `${pointer}/expect`);
-    item.conversation?.forEach((step, j) => {
-      checkFacts(step.turn.facts, `${pointer}/conversation/${j}/turn/facts`);
+    arrayOf(item.conversation).forEach((step, j) => {
+      if (!isRecord(step)) return;
+      turnFacts(step.turn, `${pointer}/conversation/${j}/turn`);
       checkExpectation(step.expect, `${pointer}/conversation/${j}/expect`);
     });
   });
   return diagnostics;
 }
+
+/** `message; did you mean "x"?` when a known name is close to `name`. */
+function withHint(message: string, name: string, known: readonly string[]): string {
+  const hint = didYouMean(name, known);
+  return hint ? `${message}; ${hint}` : message;
+}
+
+const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
 function toCase(definition: PolicyTestFileDefinition, item: TestCaseDefinition, index: number, at: Locator): PolicyTestCase {
   const pointer = `/cases/${index}`;
@@ -191,22 +212,32 @@ function toCase(definition: PolicyTestFileDefinition, item: TestCaseDefinition, 
   return { name: item.name, span: at.value(pointer), kind: 'conversation', steps, start: { step, autoReplies }, facts, humanAvailable };
 }
 
-/** Problems with the file's own shape, before its policy is known. */
-function parseDefinition(text: string, file: string): { definition: PolicyTestFileDefinition; at: Locator } {
-  const data = parseJson(text, file);
-  const at = locator(text);
+/** Problems with the file's own shape, before its policy is known: every one, not the first. */
+function shapeDiagnostics(data: unknown, at: Locator): PolicyTestDiagnostic[] {
   const diagnostics = schemaDiagnostics(data, at);
-  if (diagnostics.length) throw new PolicyTestError(diagnostics, text, file);
-  const definition = data as PolicyTestFileDefinition;
   const seen = new Map<string, number>();
-  const duplicates: PolicyTestDiagnostic[] = [];
-  definition.cases.forEach((item, i) => {
-    if (seen.has(item.name))
-      duplicates.push({ code: 'INVALID_TEST_FILE', message: `/cases/${i}/name: a case named ${JSON.stringify(item.name)} comes earlier (case ${seen.get(item.name)! + 1}); names tell failures apart`, span: at.value(`/cases/${i}/name`) });
-    else seen.set(item.name, i);
+  arrayOf(isRecord(data) ? data.cases : undefined).forEach((item, i) => {
+    const name = isRecord(item) ? item.name : undefined;
+    if (typeof name !== 'string') return;
+    if (seen.has(name))
+      diagnostics.push({ code: 'INVALID_TEST_FILE', message: `/cases/${i}/name: a case named ${JSON.stringify(name)} comes earlier (case ${seen.get(name)! + 1}); names tell failures apart`, span: at.value(`/cases/${i}/name`) });
+    else seen.set(name, i);
   });
-  if (duplicates.length) throw new PolicyTestError(duplicates, text, file);
-  return { definition, at };
+  return diagnostics;
+}
+
+/** Every problem in the order of the file, so a reader fixes them top to bottom. */
+const inFileOrder = (diagnostics: PolicyTestDiagnostic[]) => [...diagnostics].sort((a, b) => a.span.offset - b.span.offset);
+
+/**
+ * The suite, or a PolicyTestError with every problem the file has: its shape, its names against
+ * the policy, the policy that cannot be read.
+ */
+function suiteOf(data: unknown, at: Locator, text: string, file: string, policy: Policy | undefined, policyFile: string, problems: PolicyTestDiagnostic[]): PolicyTestSuite {
+  const diagnostics = [...problems, ...(policy ? namesDiagnostics(data, policy, at) : [])];
+  if (diagnostics.length || !policy) throw new PolicyTestError(inFileOrder(diagnostics), text, file);
+  const definition = data as PolicyTestFileDefinition;
+  return { file, source: text, policyFile, policy, cases: definition.cases.map((item, i) => toCase(definition, item, i, at)) };
 }
 
 /**
@@ -219,19 +250,15 @@ function parseDefinition(text: string, file: string): { definition: PolicyTestFi
  */
 export function parsePolicyTests(text: string, options: { policy: Policy; file?: string; policyFile?: string }): PolicyTestSuite {
   const file = options.file ?? '<tests>';
-  const { definition, at } = parseDefinition(text, file);
-  return suiteOf(definition, at, text, file, options.policy, options.policyFile ?? options.policy.file ?? '<policy>');
-}
-
-function suiteOf(definition: PolicyTestFileDefinition, at: Locator, text: string, file: string, policy: Policy, policyFile: string): PolicyTestSuite {
-  const diagnostics = namesDiagnostics(definition, policy, at);
-  if (diagnostics.length) throw new PolicyTestError(diagnostics, text, file);
-  return { file, source: text, policyFile, policy, cases: definition.cases.map((item, i) => toCase(definition, item, i, at)) };
+  const data = parseJson(text, file);
+  const at = locator(text);
+  return suiteOf(data, at, text, file, options.policy, options.policyFile ?? options.policy.file ?? '<policy>', shapeDiagnostics(data, at));
 }
 
 /**
- * Reads a test file and the policy it tests. Throws a PolicyTestError for a problem in the test
- * file, a PolicyError when the policy does not compile.
+ * Reads a test file and the policy it tests. Throws a PolicyTestError with every problem in the
+ * test file (its shape, names the policy lacks, a policy that cannot be read), or, when the test
+ * file has none, the PolicyError of a policy that does not compile.
  *
  * @example
  * const suite = await loadPolicyTestFile('policies/invoices.policy.test.json');
@@ -239,20 +266,25 @@ function suiteOf(definition: PolicyTestFileDefinition, at: Locator, text: string
  */
 export async function loadPolicyTestFile(file: string, options: LoadPolicyTestOptions = {}): Promise<PolicyTestSuite> {
   const text = await readFile(file, 'utf8');
-  const { definition, at } = parseDefinition(text, file);
-  const policyFile = policyPathOf(file, definition.policy);
-  let policy: Policy;
+  const data = parseJson(text, file);
+  const at = locator(text);
+  const problems = shapeDiagnostics(data, at);
+  const named = isRecord(data) && typeof data.policy === 'string' ? data.policy : undefined;
+  const policyFile = policyPathOf(file, named);
+  let policy: Policy | undefined;
   try {
     policy = await (options.loadPolicy ?? loadPolicyFile)(policyFile);
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
-    if (code !== 'ENOENT' && code !== 'EISDIR' && code !== 'EACCES') throw error;
-    const why = code === 'ENOENT' ? 'there is no such file' : code === 'EISDIR' ? 'it is a directory' : 'permission denied';
-    const place = definition.policy !== undefined ? at.value('/policy') : at.value('');
-    const hint = definition.policy === undefined ? `; name it with "policy": "FILE.policy"` : '';
-    throw new PolicyTestError([{ code: 'POLICY_NOT_FOUND', message: `cannot read the policy ${policyFile}: ${why}${hint}`, span: place }], text, file);
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') {
+      const why = code === 'ENOENT' ? 'there is no such file' : code === 'EISDIR' ? 'it is a directory' : 'permission denied';
+      const place = named !== undefined ? at.value('/policy') : at.value('');
+      const hint = named === undefined ? `; name it with "policy": "FILE.policy"` : '';
+      problems.push({ code: 'POLICY_NOT_FOUND', message: `cannot read the policy ${policyFile}: ${why}${hint}`, span: place });
+    } else if (!(PolicyError.isInstance(error) && problems.length)) throw error;
+    // A policy that does not compile is reported on its own (see runPolicyTests); the test file's problems here.
   }
-  return suiteOf(definition, at, text, file, policy, policyFile);
+  return suiteOf(data, at, text, file, policy, policyFile, problems);
 }
 
 /** A loader that reads each policy once, by absolute path. */

@@ -89,6 +89,14 @@ export async function runPolicyTests(paths: readonly string[], options: RunPolic
       // The policy has tests, even if they cannot run: it is not reported as untested.
       const named = policyNamedBy(file);
       if (named !== undefined) tested.add(resolve(named));
+      // The test file's problems came first; a policy that does not compile is reported too.
+      if (PolicyTestError.isInstance(error) && named !== undefined) {
+        try {
+          await loadPolicy(named);
+        } catch (policyError) {
+          if (PolicyError.isInstance(policyError) && !failures.some((failure) => resolve(failure.file) === resolve(named))) failures.push(failureOf(named, policyError));
+        }
+      }
     }
   }
   const untested = found.policies.filter((file) => !tested.has(resolve(file)));

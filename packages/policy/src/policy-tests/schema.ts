@@ -66,6 +66,8 @@ export function schemaDiagnostics(data: unknown, at: Locator): PolicyTestDiagnos
         add(`${where}: a case with a conversation has no ${JSON.stringify(name)}; give each turn of the conversation its own`, at.key(place));
       } else if (error.keyword === 'enum') {
         add(`${where}: must be one of the allowed values`, at.value(place), (error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)));
+      } else if (error.keyword === 'minProperties') {
+        add(`${where}: is empty, so it checks nothing; give the fields to check, or leave it out`, at.value(place));
       } else if (error.keyword === 'required') {
         add(`${where}: needs ${JSON.stringify(error.params.missingProperty)}`, at.value(place));
       } else {

@@ -16,6 +16,9 @@ const rules: moo.Rules = {
   // Control characters (a raw tab, a carriage return) must be escaped, as in JSON.
   string: { match: /"(?:\\["\\/bfnrt]|\\u[0-9a-fA-F]{4}|[^"\\\x00-\x1f])*"/ },
   regex: /\/(?:\\[^\n]|\[(?:\\[^\n]|[^\]\\\n])*\]|[^/\\\n[])+\/[a-zA-Z]*/,
+  // Never valid, so first: a number and letters that are not a duration (`50EUR`, `15min`, `1.5h`)
+  // are read whole, and the error says how to write them.
+  numberWithUnit: /(?![0-9]+(?:ms|s|m|h|d)(?![A-Za-z0-9_]))-?[0-9]+(?:\.[0-9]+)?[A-Za-z_][A-Za-z0-9_]*/,
   duration: /[0-9]+(?:ms|s|m|h|d)(?![A-Za-z0-9_])/,
   number: /-?[0-9]+(?:\.[0-9]+)?(?![A-Za-z_])/,
   identifier: { match: /[A-Za-z_][A-Za-z0-9_]*/, type: moo.keywords({ keyword: keywords as unknown as string[] }) },
@@ -41,11 +44,31 @@ export function durationMs(text: string): number {
   return Number(amount) * (durationUnits[unit as string] as number);
 }
 
+/** Words people write after a number meaning a duration, by the unit the language uses. */
+const unitWords: Record<string, string> = {
+  msec: 'ms', msecs: 'ms', millisecond: 'ms', milliseconds: 'ms',
+  sec: 's', secs: 's', second: 's', seconds: 's',
+  min: 'm', mins: 'm', minute: 'm', minutes: 'm',
+  hr: 'h', hrs: 'h', hour: 'h', hours: 'h',
+  day: 'd', days: 'd',
+};
+
+/** `numbers have no units; durations are written 15m`, with the fix for this very token. */
+function unitProblem(text: string): string {
+  const [, amount, unit] = /^(-?[0-9]+(?:\.[0-9]+)?)(.*)$/.exec(text) as RegExpExecArray;
+  const lower = unit!.toLowerCase();
+  const durationUnit = unitWords[lower] ?? (Object.hasOwn(durationUnits, lower) ? lower : undefined);
+  if (durationUnit === undefined) return `numbers have no units; write ${amount} (durations are written like 15m)`;
+  if (/^[0-9]+$/.test(amount!)) return `numbers have no units; durations are written ${amount}${durationUnit}`;
+  return 'numbers have no units; durations are written as a whole number and ms, s, m, h or d, such as 90s';
+}
+
 /**
  * What makes a token that reads as the language unable to stand: a number too large to be exact,
- * a duration too long to wait for.
+ * a duration too long to wait for, a number with a unit, a regex closed by a `/` meant as part of
+ * it. `source` is the whole text being read.
  */
-function problemWith(token: moo.Token): Diagnostic | undefined {
+function problemWith(token: moo.Token, source: string): Diagnostic | undefined {
   const span = { line: token.line, col: token.col, offset: token.offset, length: token.text.length };
   if (token.type === 'number') {
     const value = Number(token.text);
@@ -54,7 +77,33 @@ function problemWith(token: moo.Token): Diagnostic | undefined {
   }
   if (token.type === 'duration' && !(durationMs(token.text) <= maxDurationMs))
     return { code: 'INVALID_VALUE', message: `the duration ${abbreviate(token.text)} is longer than the longest allowed, 365d (8760h)`, span };
+  if (token.type === 'numberWithUnit') return { code: 'INVALID_TOKEN', message: unitProblem(token.text), span };
+  if (token.type === 'regex') return misclosedRegex(token, source);
   return undefined;
+}
+
+const regexFlags = /^[dgimsuvy]*$/;
+
+/**
+ * A `/` inside a pattern ends it early: `/^/etc/` reads as `/^/` with the flags `etc`, then a
+ * stray `/`. Told apart from a mistaken flag (`/a/g`, refused by the checker) by what follows.
+ */
+function misclosedRegex(token: moo.Token, source: string): Diagnostic | undefined {
+  const close = token.text.lastIndexOf('/');
+  const flags = token.text.slice(close + 1);
+  const after = token.offset + token.text.length;
+  if (!(source[after] === '/' || (!regexFlags.test(flags) && after < source.length))) return undefined;
+  const lineEnd = source.indexOf('\n', after);
+  const line = source.slice(after, lineEnd < 0 ? source.length : lineEnd);
+  if (!(line.startsWith('/') || (!regexFlags.test(flags) && line.includes('/')))) return undefined;
+  // The regex as probably meant: on to the last `/` before a space, each bare `/` inside escaped.
+  const [, meant, meantFlags] = /^(\S*)\/([a-z]*)(?=[\s)]|$)/.exec(token.text.slice(1) + line) ?? [];
+  const fix = meant === undefined ? '' : `: write /${meant.replace(/\\.|\//g, (match) => (match === '/' ? '\\/' : match))}/${meantFlags}`;
+  return {
+    code: 'INVALID_REGEX',
+    message: `this "/" ends the regular expression; escape "/" inside a regular expression as "\\/"${fix}`,
+    span: { line: token.line, col: token.col + close, offset: token.offset + close, length: 1 },
+  };
 }
 
 const abbreviate = (text: string) => (text.length > 24 ? `${text.slice(0, 12)}…${text.slice(-8)}` : text);
@@ -76,6 +125,7 @@ export interface Comment {
 export function createLexer() {
   const inner = moo.compile(rules);
   const comments: Comment[] = [];
+  let source = '';
   // The parser's work (and its error reporting) recurses once per open level, so nesting is
   // bounded here, before it can run out of stack: each `(` still open, the `not`s before it, and
   // the `not`s since the last `and`, `or` or `then` (which end every negation before them).
@@ -91,6 +141,7 @@ export function createLexer() {
     problem: undefined as Diagnostic | undefined,
     reset(chunk: string, state?: moo.LexerState) {
       inner.reset(chunk, state);
+      source = chunk;
       comments.length = 0;
       lexer.problem = undefined;
       groups.length = 0;
@@ -103,7 +154,7 @@ export function createLexer() {
         if (!token) return undefined;
         if (token.type === 'comment') comments.push({ text: token.text, line: token.line, col: token.col, offset: token.offset });
         if (token.type && skipped.has(token.type)) continue;
-        lexer.problem = problemWith(token);
+        lexer.problem = problemWith(token, source);
         if (lexer.problem) return undefined;
         if (token.text === '(') {
           groups.push(nots);
