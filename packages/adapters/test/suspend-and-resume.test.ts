@@ -1,55 +1,26 @@
 // A gated hand-written loop waits for a person without holding the question in memory: the
 // process is killed (SIGKILL) while suspended, another process receives the answer over HTTP
 // (an approval server on the store), restores the run and finishes it; the tool runs once.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FileRunStore } from '@handrail/core';
+import { killChildren, startChild } from './fixtures/child-process.js';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
 const fixture = fileURLToPath(new URL('./fixtures/gated-loop.ts', import.meta.url));
 const timeout = 120_000;
 let dir: string;
-const children: ChildProcess[] = [];
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'handrail-gated-'));
 });
 afterAll(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  killChildren();
   rmSync(dir, { recursive: true, force: true });
 });
 
-function start(...args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@handrail/source', fixture, join(dir, 'store'), join(dir, 'tool.log'), join(dir, 'model.log'), 'refund-42', ...args], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
-  children.push(child);
-  const lines: Record<string, unknown>[] = [];
-  let buffer = '';
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const waiters: Array<() => void> = [];
-  child.stdout.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    let end;
-    while ((end = buffer.indexOf('\n')) >= 0) {
-      lines.push(JSON.parse(buffer.slice(0, end)) as Record<string, unknown>);
-      buffer = buffer.slice(end + 1);
-    }
-    for (const wake of waiters.splice(0)) wake();
-  });
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  const line = async (key: string): Promise<Record<string, unknown>> => {
-    for (;;) {
-      const found = lines.find((value) => key in value);
-      if (found) return found;
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the child exited before printing ${key}:\n${stderr}`);
-      await Promise.race([new Promise<void>((resolve) => waiters.push(resolve)), exited]);
-    }
-  };
-  return { child, line, exited };
-}
+const start = (...args: string[]) => startChild(fixture, [join(dir, 'store'), join(dir, 'tool.log'), join(dir, 'model.log'), 'refund-42', ...args]);
 
 const fileLines = (name: string) => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8').split('\n').filter(Boolean) : []);
 

@@ -15,14 +15,14 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { ConfigurationError } from '@handrail/policy';
-import { answerApproval } from '../durable/answer-approval.js';
 import type { RunStore } from '../durable/run-store.js';
-import { completeAnswer, parseApprovalAnswer, timeoutAnswer, type ApprovalAnswerInput } from './answers.js';
+import { completeAnswer, parseApprovalAnswer, type ApprovalAnswerInput } from './answers.js';
 import { approvalsPage, loginPage, noticePage } from './approval-page.js';
 import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest } from './approval.js';
 import { clientKey, FailureLimiter, type FailureLimits } from './failure-limiter.js';
 import { BodyTooLarge, header, listen, readBody, sendJson, sendOutcome, type Listening } from './http.js';
 import { PendingApprovals, type AnswerOutcome } from './pending-approvals.js';
+import { deliverAnswer, expired, findQuestion, type KnownQuestion } from './stored-questions.js';
 
 export interface ApprovalServerOptions {
   /**
@@ -72,18 +72,6 @@ type Authentication =
   | { status: 'missing' }
   | { status: 'refused'; presented: 'token' | 'session' }
   | { status: 'limited'; retryAfterSeconds: number };
-
-/** A question as the server knows it: asked in this process, or found in the store. */
-interface Known {
-  request: ApprovalRequest;
-  answer?: ApprovalAnswer;
-  stored: boolean;
-}
-
-/** Whether a question's time ran out (`expiresAt` passed) by `now`. */
-function expired(request: ApprovalRequest, now = Date.now()): boolean {
-  return request.expiresAt !== undefined && Date.parse(request.expiresAt) <= now;
-}
 
 const byCreation = (a: ApprovalRequest, b: ApprovalRequest) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0);
 
@@ -347,28 +335,12 @@ export class ApprovalServer implements ApprovalChannel {
     return sendOutcome(response, id, await this.#deliver(id, known, parsed.answer));
   }
 
-  /** The question `id`: the store's when it has it (it is then the authority), else this process's. */
-  async #find(id: string): Promise<Known | undefined> {
-    const stored = await this.#options.store?.getApproval(id);
-    if (stored) return { request: stored.request, ...(stored.answer ? { answer: stored.answer.answer } : {}), stored: true };
-    const local = this.approvals.get(id);
-    return local && { ...local, stored: false };
+  #find(id: string): Promise<KnownQuestion | undefined> {
+    return findQuestion(id, this.approvals, this.#options.store);
   }
 
-  /**
-   * Gives the answer where the question lives. A stored question is answered through the store,
-   * so the first answer stored wins across processes; one whose time ran out is first given its
-   * `timeout` (as its run would on waking), so a late answer is a conflict. When a run in this
-   * process also asked this server the same question, it is settled here with the stored answer
-   * (adopted, should the run have taken the answer from the store first).
-   */
-  async #deliver(id: string, known: Known, answer: ApprovalAnswer): Promise<AnswerOutcome> {
-    const store = this.#options.store;
-    if (!known.stored || !store) return this.approvals.answer(id, answer);
-    if (!known.answer && expired(known.request)) await answerApproval(store, id, timeoutAnswer(), { channel: 'timeout' });
-    const outcome = await answerApproval(store, id, answer, { channel: this.name });
-    if (outcome.status !== 'unknown') this.approvals.adopt(id, outcome.answer);
-    return outcome;
+  #deliver(id: string, known: KnownQuestion, answer: ApprovalAnswer): Promise<AnswerOutcome> {
+    return deliverAnswer(id, known, answer, { approvals: this.approvals, store: this.#options.store, channel: this.name });
   }
 
   /**

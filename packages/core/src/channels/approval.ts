@@ -81,6 +81,14 @@ export type ApprovalAnswer =
 export interface ApprovalChannel {
   readonly name: string;
   ask(request: ApprovalRequest, options: { signal: AbortSignal }): Promise<ApprovalAnswer>;
+  /**
+   * Delivers the question without waiting for its answer, for a loop that suspends
+   * (`wait: 'suspend'`): resolves once the question has reached the person's side, throws when it
+   * could not. The answer comes back later to the channel's endpoint, in whatever process serves
+   * it with the run's store, and waits in the store for `resume`. Channels that can only wait
+   * (console, callback, scripted, a ladder) have no `send`.
+   */
+  send?(request: ApprovalRequest, options?: { signal?: AbortSignal }): Promise<void>;
 }
 
 /**

@@ -3,6 +3,7 @@
 // endpoint as a form with a `payload` field, signed with the app's signing secret.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { ConfigurationError, formatTime } from '@handrail/policy';
+import type { RunStore } from '../durable/run-store.js';
 import { parseApprovalAnswer } from './answers.js';
 import { rejectEffect, type ApprovalAnswer, type ApprovalChannel, type ApprovalRequest } from './approval.js';
 import { ChannelError } from './channel-error.js';
@@ -10,6 +11,7 @@ import { BodyTooLarge, header, listen, postWithRetries, readBody, sendJson, send
 import { PendingApprovals, type AnswerOutcome } from './pending-approvals.js';
 import { ReplayGuard } from './replay-guard.js';
 import { slackSignatureHeader, slackTimestampHeader, verifySlack, type Secrets } from './signing.js';
+import { deliverAnswer, findQuestion } from './stored-questions.js';
 
 /**
  * The `action_id`s of the two buttons.
@@ -34,6 +36,15 @@ export interface SlackChannelOptions {
   updateMessage?: boolean;
   retries?: number;
   fetch?: typeof fetch;
+  /**
+   * The store of durable runs. The interactivity endpoint then also answers the store's
+   * questions — those of runs in any process, waiting or suspended (`send`) — that name this
+   * channel (`via`) or none, through `answerApproval`: the first answer stored wins across processes.
+   *
+   * @example
+   * const receiver = new SlackChannel({ webhookUrl, signingSecret, store: new FileRunStore('.handrail/runs') });
+   */
+  store?: RunStore;
 }
 
 const slackEntities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
@@ -152,20 +163,34 @@ export class SlackChannel implements ApprovalChannel {
 
   async ask(request: ApprovalRequest, { signal }: { signal: AbortSignal }): Promise<ApprovalAnswer> {
     const waiting = this.approvals.wait(request, signal);
+    try {
+      await this.send(request, { signal });
+    } catch (error) {
+      // Cut short by the time running out (not refused by Slack): the answer is `timeout`.
+      if (signal.aborted && (error as ChannelError).status === undefined) return waiting;
+      this.approvals.withdraw(request.id);
+      throw error;
+    }
+    return waiting;
+  }
+
+  /**
+   * Posts the question without waiting for a click (a suspended loop's question); the click
+   * comes to the interactivity endpoint of whichever process serves it with the run's `store`.
+   * Throws a ChannelError when Slack could not be reached or refused the message.
+   *
+   * @example
+   * await slack.send(pending.request);
+   */
+  async send(request: ApprovalRequest, { signal = AbortSignal.timeout(60_000) }: { signal?: AbortSignal } = {}): Promise<void> {
     let response: Response;
     try {
       response = await postWithRetries(this.#options.fetch ?? fetch, String(this.#options.webhookUrl), { body: JSON.stringify(slackMessage(request)), headers: { 'content-type': 'application/json' }, signal }, this.#options.retries ?? 2);
     } catch (error) {
-      if (signal.aborted) return waiting;
-      this.approvals.withdraw(request.id);
       throw new ChannelError(this.name, `could not post approval ${request.id} to Slack: ${(error as Error).message}`, { cause: error });
     }
     const text = await response.text();
-    if (!response.ok) {
-      this.approvals.withdraw(request.id);
-      throw new ChannelError(this.name, `Slack refused approval ${request.id} with HTTP ${response.status}: ${text.slice(0, 200)}`, { status: response.status });
-    }
-    return waiting;
+    if (!response.ok) throw new ChannelError(this.name, `Slack refused approval ${request.id} with HTTP ${response.status}: ${text.slice(0, 200)}`, { status: response.status });
   }
 
   /** The interactivity endpoint as a node:http listener. */
@@ -224,14 +249,15 @@ export class SlackChannel implements ApprovalChannel {
     const action = actions.find((item): item is { action_id: string; value: unknown } => typeof item === 'object' && item !== null && [slackApproveAction, slackRejectAction].includes((item as { action_id?: unknown }).action_id as string));
     if (payload?.type !== 'block_actions' || !action || typeof action.value !== 'string') return sendJson(response, 400, { error: 'not a click on an Approve or Reject button' });
     const id = action.value;
-    const known = this.approvals.get(id);
+    const store = this.#options.store;
+    const known = await findQuestion(id, this.approvals, store, this.name);
     if (!known) return sendOutcome(response, id, { status: 'unknown' });
     const user = (typeof payload.user === 'object' && payload.user !== null ? payload.user : {}) as Record<string, unknown>;
     const by = user.username ?? user.name ?? user.id;
     const parsed = parseApprovalAnswer(action.action_id === slackApproveAction ? { kind: 'approve' } : { kind: 'reject', message: 'rejected in Slack' }, known.request, by as string | undefined);
     if (!parsed.ok) return sendJson(response, 400, { error: parsed.error, id });
     const answer = parsed.answer;
-    const outcome = this.approvals.answer(id, answer);
+    const outcome = await deliverAnswer(id, known, answer, { approvals: this.approvals, store, channel: this.name });
     sendOutcome(response, id, outcome);
     // Slack wants its answer within 3 seconds: the message is updated after it.
     const updating = this.#update(typeof payload.response_url === 'string' ? payload.response_url : undefined, outcome);

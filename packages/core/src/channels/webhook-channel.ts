@@ -2,6 +2,7 @@
 // answer comes back as a signed POST to the answer endpoint, which this channel serves.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { ConfigurationError } from '@handrail/policy';
+import type { RunStore } from '../durable/run-store.js';
 import { completeAnswer, parseApprovalAnswer, type ApprovalAnswerInput } from './answers.js';
 import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest } from './approval.js';
 import { ChannelError } from './channel-error.js';
@@ -9,6 +10,7 @@ import { BodyTooLarge, header, listen, postWithRetries, readBody, sendJson, send
 import { PendingApprovals, type AnswerOutcome } from './pending-approvals.js';
 import { ReplayGuard } from './replay-guard.js';
 import { signatureHeader, signedHeaders, timestampHeader, verifyWebhook, type Secrets } from './signing.js';
+import { deliverAnswer, findQuestion } from './stored-questions.js';
 
 /** What the webhook target receives: the question and where to send the answer. */
 export interface WebhookQuestion {
@@ -40,6 +42,15 @@ export interface WebhookChannelOptions {
   /** Extra headers on each question (e.g. an Authorization the target wants). */
   headers?: Record<string, string>;
   fetch?: typeof fetch;
+  /**
+   * The store of durable runs. The answer endpoint then also answers the store's questions —
+   * those of runs in any process, waiting or suspended (`send`) — that name this channel
+   * (`via`) or none, through `answerApproval`: the first answer stored wins across processes.
+   *
+   * @example
+   * const receiver = new WebhookChannel({ url, secret, store: new FileRunStore('.handrail/runs') });
+   */
+  store?: RunStore;
 }
 
 /**
@@ -84,22 +95,36 @@ export class WebhookChannel implements ApprovalChannel {
 
   async ask(request: ApprovalRequest, { signal }: { signal: AbortSignal }): Promise<ApprovalAnswer> {
     const waiting = this.approvals.wait(request, signal);
+    try {
+      await this.send(request, { signal });
+    } catch (error) {
+      // Cut short by the time running out (not refused by the target): the answer is `timeout`.
+      if (signal.aborted && (error as ChannelError).status === undefined) return waiting;
+      this.approvals.withdraw(request.id);
+      throw error;
+    }
+    return waiting;
+  }
+
+  /**
+   * POSTs the question without waiting for its answer (a suspended loop's question); the signed
+   * answer comes to the answer endpoint of whichever process serves it with the run's `store`.
+   * Throws a ChannelError when the target could not be reached or refused it.
+   *
+   * @example
+   * await webhook.send(pending.request);
+   */
+  async send(request: ApprovalRequest, { signal = AbortSignal.timeout(60_000) }: { signal?: AbortSignal } = {}): Promise<void> {
     const question: WebhookQuestion = { type: 'approval-requested', request, ...(this.#answerUrl ? { answerUrl: this.#answerUrl } : {}) };
     const body = JSON.stringify(question);
     let response: Response;
     try {
       response = await postWithRetries(this.#options.fetch ?? fetch, String(this.#options.url), { body, headers: { ...this.#options.headers, ...signedHeaders(body, this.#secrets[0]!) }, signal }, this.#options.retries ?? 2);
     } catch (error) {
-      if (signal.aborted) return waiting;
-      this.approvals.withdraw(request.id);
       throw new ChannelError(this.name, `could not post approval ${request.id} to ${this.#options.url}: ${(error as Error).message}`, { cause: error });
     }
     await response.body?.cancel();
-    if (!response.ok) {
-      this.approvals.withdraw(request.id);
-      throw new ChannelError(this.name, `${this.#options.url} refused approval ${request.id} with HTTP ${response.status}`, { status: response.status });
-    }
-    return waiting;
+    if (!response.ok) throw new ChannelError(this.name, `${this.#options.url} refused approval ${request.id} with HTTP ${response.status}`, { status: response.status });
   }
 
   /**
@@ -167,10 +192,11 @@ export class WebhookChannel implements ApprovalChannel {
     }
     const { id, answer } = (value ?? {}) as Partial<WebhookAnswer>;
     if (typeof id !== 'string' || id === '') return sendJson(response, 400, { error: 'the body needs the approval id: { "id": "…", "answer": { "kind": "approve" } }' });
-    const known = this.approvals.get(id);
+    const store = this.#options.store;
+    const known = await findQuestion(id, this.approvals, store, this.name);
     if (!known) return sendJson(response, 404, { error: `no approval ${JSON.stringify(id)} is known here`, id });
     const parsed = parseApprovalAnswer(answer, known.request);
     if (!parsed.ok) return sendJson(response, 400, { error: parsed.error, id });
-    return sendOutcome(response, id, this.approvals.answer(id, parsed.answer));
+    return sendOutcome(response, id, await deliverAnswer(id, known, parsed.answer, { approvals: this.approvals, store, channel: this.name }));
   }
 }

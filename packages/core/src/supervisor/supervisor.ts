@@ -109,6 +109,30 @@ export function rejectModeOf(given: SupervisorOptions['onReject'], decision: Esc
   return (rule !== null && given.rules && Object.hasOwn(given.rules, rule) ? given.rules[rule] : undefined) ?? given.default ?? 'refuse';
 }
 
+/**
+ * Delivers a suspended question through its channel, as a step of the run: sent once in the life
+ * of the run (a restored run replays the step, so a person is not asked twice; a crash in the
+ * middle sends again, which is harmless: answers are keyed by the question's id). A question
+ * answered before it was sent is not sent. A delivery that failed fails the step again on every
+ * replay, unless a person has answered since (through the store): nobody was asked, so no
+ * timeout lets the loop go on.
+ */
+async function sendOnce(run: DurableRun, key: string, request: ApprovalRequest, answer: ApprovalAnswer | undefined, channel: ApprovalChannel): Promise<void> {
+  try {
+    await run.step(
+      `${key}/sent`,
+      async () => {
+        if (answer) return { sent: false };
+        await channel.send!(request);
+        return { sent: true, channel: channel.name };
+      },
+      { idempotent: true },
+    );
+  } catch (error) {
+    if (!answer || answer.kind === 'timeout') throw error;
+  }
+}
+
 function toJson<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
@@ -177,6 +201,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor<Verdict
           const put = await journal.requestApproval(input, { key });
           request = put.request;
           check.onQuestion?.(request, channelName);
+          if (channel?.send) await sendOnce(journal, key, request, put.answer, channel);
           if (!put.answer) return { kind: 'suspended', decision, pending: { format: pendingQuestionFormat, runId: journal.runId, key, request: put.request, decision: toJson(decision), turn: toJson(turn) } };
           answer = put.answer;
         } else {
