@@ -11,6 +11,7 @@
 import type { Decision, Turn } from '@handrail/policy';
 import { findCodeBlocks } from '@handrail/policy';
 import { answerText } from '../channels/answers.js';
+import { answerOfTypedText, exitText } from '../durable/typed-answer.js';
 import type { ApprovalAnswer, ApprovalChannel, ApprovalTool } from '../channels/approval.js';
 import type { ChatEnd, HandrailEvent } from '../events.js';
 import { contentText, type Message, type ToolResponse } from '../messages.js';
@@ -25,8 +26,6 @@ export type HumanInputMode = 'ALWAYS' | 'NEVER' | 'TERMINATE';
 export const noHumanInputNote = '>>>>>>>> NO HUMAN INPUT RECEIVED.';
 export const usingAutoReplyNote = '>>>>>>>> USING AUTO REPLY...';
 
-/** The text typed at an io that ends the chat, as in AutoGen. */
-const exitText = 'exit';
 
 /** What the check needs from its agent. */
 export interface HumanReplyHost {
@@ -65,9 +64,7 @@ export function typedChannel(name: string, input: (prompt: string, signal: Abort
   return {
     name,
     ask: async (request, { signal }) => {
-      const text = await input(request.prompt, signal);
-      const at = new Date().toISOString();
-      return text === exitText ? { kind: 'reject', message: exitText, at } : { kind: 'reply', text, at };
+      return answerOfTypedText(await input(request.prompt, signal), new Date().toISOString());
     },
   };
 }

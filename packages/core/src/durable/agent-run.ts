@@ -5,9 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { ConfigurationError, type Policy } from '@handrail/policy';
 import type { Agent } from '../agents/agent.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { ApprovalAnswer, ApprovalChannel } from '../channels/approval.js';
+import type { ApprovalChannel } from '../channels/approval.js';
 import { DurableRun } from './durable-run.js';
 import type { StepKind } from './journal-record.js';
+import { typedAnswer } from './typed-answer.js';
 import { MemoryRunStore } from './memory-run-store.js';
 
 /**
@@ -18,26 +19,6 @@ import { MemoryRunStore } from './memory-run-store.js';
 export function stepInRun<T>(run: DurableRun | undefined, prefix: string, kind: StepKind, input: unknown, fn: () => Promise<T>): Promise<T> {
   if (!run) return fn();
   return run.step(run.nextKey(prefix), fn, { kind, idempotent: kind === 'model', input });
-}
-
-/**
- * A typed answer, as the io path reads it: a reply is its text; given through the store, reject
- * is `exit`, approve is Enter (no input: the escalation's `else` applies), an edit is its
- * arguments as JSON; a timeout is no input.
- */
-export function typedAnswer(answer: ApprovalAnswer): { answer: string; timedOut: boolean } {
-  switch (answer.kind) {
-    case 'reply':
-      return { answer: answer.text, timedOut: false };
-    case 'reject':
-      return { answer: 'exit', timedOut: false };
-    case 'edit':
-      return { answer: JSON.stringify(answer.args), timedOut: false };
-    case 'approve':
-      return { answer: '', timedOut: false };
-    case 'timeout':
-      return { answer: '', timedOut: true };
-  }
 }
 
 /**

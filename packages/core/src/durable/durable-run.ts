@@ -9,6 +9,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { ApprovalAnswer, ApprovalChannel, ApprovalRequest } from '../channels/approval.js';
 import { DurableRunError } from './durable-run-error.js';
 import { journalFormat, type JournalEntry, type JournalRecord, type RecordedError, type SerializedRun, type StepKind } from './journal-record.js';
+import { legacyJournalReader } from './legacy-journal.js';
 import type { RunJournal, RunStore, StoredAnswer } from './run-store.js';
 
 /**
@@ -194,7 +195,8 @@ export class DurableRun {
     this.#journal = journal;
     this.#audit = options.audit;
     this.#onInterrupted = options.onInterruptedStep;
-    for (const record of journal.records) this.#absorb(record);
+    const read = legacyJournalReader(journal.records);
+    for (const record of journal.records) this.#absorb(record, read(record));
     this.#nextSeq = this.#records.length + 1;
   }
 
@@ -390,7 +392,8 @@ export class DurableRun {
       const entry = this.#entries.get(key)!;
       const request = entry.request!;
       if (!entry.answer) return { request };
-      await this.#auditAnswer(key, request, entry.answer);
+      // Audited under the key it was journaled with, so that a journal read anew (legacy-journal.ts) audits nothing twice.
+      await this.#auditAnswer(entry.started.type === 'approval-requested' ? entry.started.key : key, request, entry.answer);
       return { request, answered: structuredClone(entry.answer.answer) };
     }
     this.#checkOpen();
@@ -431,26 +434,27 @@ export class DurableRun {
 
   // ── inside ────────────────────────────────────────────────────────────────────────────────
 
-  #absorb(record: JournalRecord): void {
+  /** Takes in a record as written (`record`, what `serialize` gives) and as read now (`read`: see legacy-journal.ts). */
+  #absorb(record: JournalRecord, read: JournalRecord = record): void {
     this.#records.push(record);
-    switch (record.type) {
+    switch (read.type) {
       case 'step-started':
-        this.#entries.set(record.key, { kind: record.kind, started: record });
-        this.#order.push(record.key);
+        this.#entries.set(read.key, { kind: read.kind, started: record });
+        this.#order.push(read.key);
         break;
       case 'approval-requested':
-        this.#entries.set(record.key, { kind: 'approval', started: record, request: record.request });
-        this.#order.push(record.key);
+        this.#entries.set(read.key, { kind: 'approval', started: record, request: read.request });
+        this.#order.push(read.key);
         break;
       case 'step-finished':
       case 'step-failed':
-        this.#entry(record.key).outcome = record;
+        this.#entry(read.key).outcome = read;
         break;
       case 'step-resolved':
-        this.#entry(record.key).resolution = record;
+        this.#entry(read.key).resolution = read;
         break;
       case 'approval-answered':
-        this.#entry(record.key).answer = record;
+        this.#entry(read.key).answer = read;
         break;
       case 'run-finished':
         this.#finished = true;
