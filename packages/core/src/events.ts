@@ -2,6 +2,7 @@
 import type { Decision, Turn } from '@handrail/policy';
 import type { ApprovalAnswer } from './channels/approval.js';
 import type { Message } from './messages.js';
+import type { PendingQuestion } from './supervisor/verdict.js';
 
 /** Why a chat ended. */
 export type EndCause =
@@ -20,7 +21,9 @@ export type EndCause =
   /** The group chat manager's termination test matched. */
   | 'termination'
   /** An agent produced no reply (a custom agent or reply function gave none). */
-  | 'no-reply';
+  | 'no-reply'
+  /** A person was asked in a chat that does not wait (`wait: 'suspend'`): `pending` is the question; restore the run and start the chat again to go on. */
+  | 'suspended';
 
 /**
  * How a chat ended: the cause, the agent that ended it, and the deciding rule when a policy did.
@@ -34,6 +37,8 @@ export interface ChatEnd {
   agent: string;
   reason: string;
   rule?: string | null;
+  /** With cause `suspended`: the question the chat waits on, as plain JSON (docs/supervisor.md). */
+  pending?: PendingQuestion;
 }
 
 /** Where an auto-reply came from. */

@@ -15,6 +15,7 @@ import { asStored, contentText, toMessage, toModelMessages, type Message, type M
 import type { Model, ToolDefinition, Usage } from '../models/model.js';
 import type { Agent, ReplyResult, SendOptions } from './agent.js';
 import { createSupervisor, rejectModeOf, type Supervisor, type SupervisorOptions } from '../supervisor/supervisor.js';
+import type { Verdict } from '../supervisor/verdict.js';
 import { checkHumanReply, defaultPrompt, typedChannel, type HumanInputMode, type HumanReplyHost } from './human-reply.js';
 import { formatReceivedMessage, isEmptyMessage } from './print-message.js';
 import { executeToolCall, toolReply, type ToolFunction } from './tool-calls.js';
@@ -110,6 +111,13 @@ export interface InitiateChatOptions {
    * Two-agent chats only.
    */
   durable?: DurableRun;
+  /**
+   * `in-process` (default) waits for each answer; `suspend` (needs `durable`) ends the chat when a
+   * person is asked, with cause `suspended` and the question as plain JSON in `ended.pending`;
+   * the process may exit. To go on once the answer is in the store, restore the run and start
+   * the same chat again: it replays to the question and takes the answer (docs/supervisor.md).
+   */
+  wait?: 'in-process' | 'suspend';
   /** Audits every decision and answer of the chat; with `durable`, give the log to the run instead. */
   audit?: AuditLog;
 }
@@ -173,11 +181,13 @@ export class ConversableAgent implements Agent {
   readonly #approvalChannel: ApprovalChannel | undefined;
   readonly #runId: string | undefined;
   #run: DurableRun | undefined;
+  /** Whether the chat of `#run` suspends rather than waits for answers. */
+  #suspends = false;
   readonly #facts: Record<string, FactProvider> | undefined;
   readonly #decideOptions: Omit<DecideOptions, 'facts' | 'humanAvailable'>;
   readonly #supervision: Pick<ConversableAgentOptions, 'onReject' | 'rejectionMessage' | 'shadow'>;
   /** One supervisor per run, else per conversation partner. */
-  #supervisors = new WeakMap<object, Supervisor>();
+  #supervisors = new WeakMap<object, Supervisor<Verdict>>();
   readonly #host: HumanReplyHost;
 
   constructor(name: string, options: ConversableAgentOptions = {}, defaults: { humanInputMode?: HumanInputMode; systemMessage?: string | null; codeExecutionConfig?: CodeExecutionConfig | false; description?: string } = {}) {
@@ -289,7 +299,7 @@ export class ConversableAgent implements Agent {
     } else {
       this.#conversations.clear();
       this.#startedAt.clear();
-      this.#supervisors = new WeakMap();
+      this.#supervisors = new WeakMap<object, Supervisor<Verdict>>();
     }
   }
 
@@ -433,12 +443,19 @@ export class ConversableAgent implements Agent {
       seen.add(event);
       events.push(event);
     };
+    const suspends = (options.wait ?? 'in-process') === 'suspend';
+    if (suspends && !options.durable) throw new ConfigurationError("a chat that suspends needs a durable run to keep its question: give initiateChat durable");
     const stop = [this.on(collect), recipient.on?.(collect)];
     const { run, finish } = options.durable || options.audit ? await chatRun(options, recipient) : { run: undefined, finish: undefined };
     const previousRuns = [this.#run, recipient instanceof ConversableAgent ? recipient.#run : undefined];
+    const previousSuspends = [this.#suspends, recipient instanceof ConversableAgent ? recipient.#suspends : false];
     if (run) {
       this.#run = run;
-      if (recipient instanceof ConversableAgent) recipient.#run = run;
+      this.#suspends = suspends;
+      if (recipient instanceof ConversableAgent) {
+        recipient.#run = run;
+        recipient.#suspends = suspends;
+      }
     }
     const usageBefore = [{ ...this.usage }, recipient instanceof ConversableAgent ? { ...recipient.usage } : emptyUsage()];
     try {
@@ -487,7 +504,11 @@ export class ConversableAgent implements Agent {
       for (const off of stop) off?.();
       if (run) {
         this.#run = previousRuns[0];
-        if (recipient instanceof ConversableAgent) recipient.#run = previousRuns[1];
+        this.#suspends = previousSuspends[0]!;
+        if (recipient instanceof ConversableAgent) {
+          recipient.#run = previousRuns[1];
+          recipient.#suspends = previousSuspends[1]!;
+        }
         await finish?.();
       }
     }
@@ -599,7 +620,7 @@ export class ConversableAgent implements Agent {
   }
 
   /** The supervisor of the conversation with `sender`: the one path of decide → ask → answer → verdict, journal and audit. */
-  #supervisor(sender: Agent): Supervisor {
+  #supervisor(sender: Agent): Supervisor<Verdict> {
     const key: object = this.#run ?? sender;
     let supervisor = this.#supervisors.get(key);
     if (supervisor) return supervisor;
@@ -619,7 +640,7 @@ export class ConversableAgent implements Agent {
       ...this.#supervision,
       // Typed text can only end the chat: "exit" stops the conversation, as the prompt says.
       onReject: (decision) => (this.#typed(decision.channel) ? 'end' : rejectModeOf(this.#supervision.onReject, decision)),
-      ...(this.#run ? { run: this.#run } : { runId: this.#runId ?? randomUUID() }),
+      ...(this.#run ? { run: this.#run, ...(this.#suspends ? { wait: 'suspend' as const } : {}) } : { runId: this.#runId ?? randomUUID() }),
     });
     this.#supervisors.set(key, supervisor);
     return supervisor;

@@ -17,7 +17,7 @@ import type { ChatEnd, HandrailEvent } from '../events.js';
 import { contentText, type Message, type ToolResponse } from '../messages.js';
 import { answeredByPerson, autoRepliesAfter } from '../supervisor/counters.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
-import type { SettledVerdict } from '../supervisor/verdict.js';
+import type { Verdict } from '../supervisor/verdict.js';
 import type { Agent } from './agent.js';
 
 /** AutoGen's human input modes; each is shorthand for the preset policy of that name. */
@@ -31,8 +31,8 @@ export const usingAutoReplyNote = '>>>>>>>> USING AUTO REPLY...';
 export interface HumanReplyHost {
   readonly name: string;
   readonly humanInputMode: HumanInputMode;
-  /** The supervisor of the conversation with `sender`. */
-  supervisor(sender: Agent): Supervisor;
+  /** The supervisor of the conversation with `sender` (its verdict is `suspended` only in a chat that suspends). */
+  supervisor(sender: Agent): Supervisor<Verdict>;
   /** Whether an escalation through this channel (a rule's `via`, or the default) is asked as typed text. */
   typed(channel: string | undefined): boolean;
   autoReplies(sender: Agent): number;
@@ -174,7 +174,9 @@ export async function checkHumanReply(host: HumanReplyHost, message: Message, se
 }
 
 /** The AutoGen consequences of a verdict. */
-function outcomeOf(host: HumanReplyHost, verdict: SettledVerdict, message: Message, sender: Agent): HumanReplyOutcome {
+function outcomeOf(host: HumanReplyHost, verdict: Verdict, message: Message, sender: Agent): HumanReplyOutcome {
+  // The chat ends here, waiting; a restored run replays it to this point and takes the answer.
+  if (verdict.kind === 'suspended') return { kind: 'end', end: { cause: 'suspended', agent: host.name, reason: `waiting for a person: ${verdict.pending.request.prompt}`, rule: verdict.decision.rule, pending: verdict.pending } };
   const { answer } = verdict;
   const by = answer && 'by' in answer && answer.by ? ` by ${answer.by}` : '';
   const rule = verdict.decision.rule;
