@@ -6,9 +6,14 @@ import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+/** Runs a benchmark as `pnpm bench` does (tsx, without npx starting npm first). */
+function bench(args: string[], timeout: number) {
+  return spawnSync(process.execPath, ['--import', 'tsx', ...args], { cwd: root, encoding: 'utf8', timeout });
+}
+
 describe('bench/decision.bench.ts --quick', () => {
   it('exits 0, checks agreement and times the three evaluators', () => {
-    const run = spawnSync('npx', ['tsx', '--conditions=@handrail/source', 'bench/decision.bench.ts', '--quick'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    const run = bench(['--conditions=@handrail/source', 'bench/decision.bench.ts', '--quick'], 120_000);
     const output = `${run.stdout}\n${run.stderr}`;
     expect(run.error, output).toBeUndefined();
     expect(run.status, output).toBe(0);
@@ -24,7 +29,7 @@ describe('bench/decision.bench.ts --quick', () => {
 
 describe('bench/matrix.bench.ts --quick', () => {
   it('exits 0, checks agreement on every cell and prints each workload and the 20-rule comparison', () => {
-    const run = spawnSync('npx', ['tsx', 'bench/matrix.bench.ts', '--quick'], { cwd: root, encoding: 'utf8', timeout: 240_000 });
+    const run = bench(['bench/matrix.bench.ts', '--quick'], 240_000);
     const output = `${run.stdout}\n${run.stderr}`;
     expect(run.error, output).toBeUndefined();
     expect(run.status, output).toBe(0);
@@ -36,7 +41,7 @@ describe('bench/matrix.bench.ts --quick', () => {
 
 describe('bench/replay.bench.ts --quick', () => {
   it('replays every turn and prints turns per second beside reading and parsing alone', () => {
-    const run = spawnSync('npx', ['tsx', 'bench/replay.bench.ts', '--quick'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    const run = bench(['bench/replay.bench.ts', '--quick'], 120_000);
     const output = `${run.stdout}\n${run.stderr}`;
     expect(run.status, output).toBe(0);
     expect(run.stdout).toMatch(/read \+ JSON\.parse +[\d,]+ turns\/s/);
