@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fuzzRuns } from '../../../test/adversarial/fuzz-runs.js';
 import { compilePolicy, ConfigurationError, decide, decideSync } from '../src/index.js';
 
 describe('resolution', () => {
@@ -143,12 +144,16 @@ rule slow: when content matches /\\s*$/ and content matches /a*a*b/ then escalat
 rule words: when content contains any ["delete", "drop table"] ignoring case or content ends with "x" then escalate
 rule code: when code.languages contains "sh" then escalate "shell"`);
 
-  it('is decided without hanging, however long (10 MB)', () => {
-    const long = 'a'.repeat(10_000_000);
+  // 2 MB by default (HANDRAIL_FUZZ_RUNS=5: 10 MB, about 20 s of CPU): 500 times the native
+  // engine's limit, where backtracking on /a*a*b/ would take hours. test/adversarial/redos.test.ts
+  // holds every accepted pattern to linear time.
+  const megabytes = fuzzRuns(2);
+  it(`is decided without hanging, however long (${megabytes} MB)`, () => {
+    const long = 'a'.repeat(megabytes * 1_000_000);
     expect(decideSync(policy, { content: long }).action).toBe('continue');
     expect(decideSync(policy, { content: `${long}b` }).rule).toBe('slow');
     expect(decideSync(policy, { content: `${long} password` }).rule).toBe('secret');
-    expect(decideSync(policy, { content: `${'\u0000\uffff'.repeat(1_000_000)}` }).action).toBe('continue');
+    expect(decideSync(policy, { content: `${'\u0000\uffff'.repeat(megabytes * 100_000)}` }).action).toBe('continue');
    }, 300_000); // a ceiling for a loaded machine, not a timing: the bench measures speed
 
   it('gives the same regex answers on short and long texts', () => {
