@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fuzzRuns } from '../../../test/adversarial/fuzz-runs.js';
 import { findCodeBlocks } from '../src/turn.js';
 
 // The pattern the scanner replaces: its answers, found in quadratic time on unclosed fences.
@@ -26,7 +27,7 @@ describe('finding code blocks', () => {
         const text = pieces.join('');
         expect(findCodeBlocks(text)).toEqual(byRegex(text));
       }),
-      { numRuns: 20_000 },
+      { numRuns: fuzzRuns(20_000) },
     );
   });
 });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fuzzRuns } from '../../../test/adversarial/fuzz-runs.js';
 import { findBacktrackingHazard } from '../src/regex-safety.js';
 import { PolicyRegex } from '../src/policy-regex.js';
 import { compilePolicy, regexEngines } from '../src/index.js';
@@ -46,7 +47,7 @@ describe('the two regex engines', () => {
         const regex = new PolicyRegex(pattern, flags);
         expect(regex.testLinear(sample)).toBe(regex.native.test(sample));
       }),
-      { numRuns: 5000 },
+      { numRuns: fuzzRuns(5000) },
     );
   });
 });
