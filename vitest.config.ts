@@ -39,6 +39,9 @@ export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
     testTimeout: 30_000,
+    // Hooks start servers and browsers and remove temporary trees: on a busy machine that can take
+    // longer than vitest's 10 s.
+    hookTimeout: 60_000,
     // vitest runs cores − 1 files at once: one at a time on two cores. Many files wait on child
     // processes and sockets much of the time, so two at once use both cores.
     maxWorkers: Math.max(2, availableParallelism() - 1),

@@ -216,7 +216,7 @@ afterAll(() => {
   for (const [file, path] of tarballs) console.log(`${file}: ${(statSync(path).size / 1024).toFixed(1)} KiB`);
   console.log(`install smoke: ${timings.join(', ')}`);
   if (work) rmSync(work, { recursive: true, force: true });
-});
+}, 120_000); // removing a whole npm install takes a while on a busy machine
 
 describe('the packed packages', { timeout: 120_000 }, () => {
   it('hold their build, README, CHANGELOG and LICENSE, and no workspace ranges, sources, maps or tests', async () => {
