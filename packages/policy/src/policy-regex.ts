@@ -32,21 +32,39 @@ function codeOf(token: string): number | undefined {
   return token.codePointAt(0);
 }
 
-/** Whether a pattern names one of `foldsApart`: as a character, or inside a class range. */
-function namesFoldsApart(pattern: string): boolean {
+/**
+ * Whether a pattern names a character, or a class range, that `refused` rejects. The pattern is
+ * read in UTF-16 code units, as JavaScript reads it without the u flag.
+ */
+function namesRefused(pattern: string, refused: { code: (code: number) => boolean; range: (from: number, to: number) => boolean }): boolean {
   const token = /\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}|\\[\s\S]|[\s\S]/g;
   const tokens = pattern.match(token) ?? [];
   for (let i = 0; i < tokens.length; i++) {
     const code = codeOf(tokens[i]!);
     if (code === undefined) continue;
-    if (isFoldApart(code)) return true;
+    if (refused.code(code)) return true;
     const end = tokens[i + 1] === '-' && tokens[i + 2] !== undefined && tokens[i + 2] !== ']' ? codeOf(tokens[i + 2]!) : undefined;
-    if (end !== undefined && end > code) {
-      for (const ch of `${foldsApartList}\uFFFF`) if (ch.charCodeAt(0) >= code && ch.charCodeAt(0) <= end) return true;
-    }
+    if (end !== undefined && end > code && refused.range(code, end)) return true;
   }
   return false;
 }
+
+const foldApartCodes = {
+  code: isFoldApart,
+  range: (from: number, to: number) => [...`${foldsApartList}\uFFFF`].some((ch) => ch.charCodeAt(0) >= from && ch.charCodeAt(0) <= to),
+};
+
+/**
+ * Without the u flag JavaScript reads a character beyond U+FFFF as two units (`.` matches half of
+ * it), while RE2 reads one code point. So the linear engine reads each surrogate unit as its own
+ * private-use character (U+D800–U+DFFF as U+E000–U+E7FF); patterns naming those codes, or part of
+ * them in a class range, are refused.
+ */
+const surrogateUnits = /[\uD800-\uDFFF]/g;
+const surrogateStandIns = {
+  code: (code: number) => code >= 0xd800 && code <= 0xe7ff,
+  range: (from: number, to: number) => from <= 0xe7ff && to >= 0xd800 && !(from <= 0xd800 && to >= 0xe7ff),
+};
 
 /** What JavaScript's `.` matches without the s flag. */
 const jsDot = '[^\\n\\r\\x{2028}\\x{2029}]';
@@ -145,6 +163,8 @@ export class PolicyRegex {
   readonly engineReason: string;
   /** Whether the linear engine must read `foldsApart` letters as U+FFFF (i without u). */
   private readonly remapsFolds: boolean;
+  /** Whether the linear engine must read surrogate units one by one, as JavaScript does without u. */
+  private readonly readsUnits: boolean;
 
   constructor(
     readonly pattern: string,
@@ -152,8 +172,11 @@ export class PolicyRegex {
   ) {
     this.native = new RegExp(pattern, flags);
     this.remapsFolds = flags.includes('i') && !flags.includes('u');
-    if (this.remapsFolds && namesFoldsApart(pattern))
+    this.readsUnits = !flags.includes('u');
+    if (this.remapsFolds && namesRefused(pattern, foldApartCodes))
       throw new SyntaxError('ignoring case, this pattern names a letter (such as ſ, K, Å, Ω or ẞ) that case folding treats differently on long texts; add the u flag');
+    if (this.readsUnits && namesRefused(pattern, surrogateStandIns))
+      throw new SyntaxError('this pattern names a character beyond U+FFFF, a surrogate or a private-use character (U+E000–U+E7FF), which without the u flag long texts cannot match alike; add the u flag');
     this.linear = RE2JS.compile(toRe2Syntax(pattern, flags), re2Flags(flags));
     ({ nativeLimit: this.nativeLimit, reason: this.engineReason } = chooseEngine(pattern, nativeRegexLimit, flags));
   }
@@ -164,8 +187,11 @@ export class PolicyRegex {
 
   /** The linear engine's answer, which must equal the native engine's on any text. */
   testLinear(text: string): boolean {
+    let input = text;
     foldsApart.lastIndex = 0;
-    const input = this.remapsFolds && foldsApart.test(text) ? text.replace(foldsApart, '\uFFFF') : text;
+    if (this.remapsFolds && foldsApart.test(input)) input = input.replace(foldsApart, '\uFFFF');
+    surrogateUnits.lastIndex = 0;
+    if (this.readsUnits && surrogateUnits.test(input)) input = input.replace(surrogateUnits, (unit) => String.fromCharCode(unit.charCodeAt(0) + 0x800));
     return this.linear.matcher(input).find();
   }
 }

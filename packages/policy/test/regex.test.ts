@@ -52,6 +52,29 @@ describe('the two regex engines', () => {
   });
 });
 
+describe('characters beyond U+FFFF without the u flag', () => {
+  it('are two units on both engines, as JavaScript reads them', () => {
+    for (const [pattern, flags, sample] of [
+      ['a.c', 's', 'a\u{1F600}c'],
+      ['a..c', '', 'a\u{1F600}c'],
+      ['a[^x]c', '', 'a\u{1F600}c'],
+      ['^.{2}$', '', '\u{1F600}'],
+      ['a.c', '', 'a\uD800c'],
+      ['x\\Wy', '', 'x\uE000y'],
+    ] as const) {
+      const regex = new PolicyRegex(pattern, flags);
+      expect(regex.testLinear(sample), `/${pattern}/${flags} on ${JSON.stringify(sample)}`).toBe(regex.native.test(sample));
+    }
+  });
+
+  it('are refused in a pattern, with the fix', () => {
+    for (const pattern of ['\u{1F600}', '\\uD83D', '[\\uD000-\\uD900]', '\\uE000', '[a-\\uE100]']) {
+      expect(() => new PolicyRegex(pattern, ''), pattern).toThrow(/add the u flag/);
+      expect(() => new PolicyRegex(pattern === '\\uD83D' ? '\\uD83D\\uDE00' : pattern, 'u')).not.toThrow();
+    }
+  });
+});
+
 describe('ignoring case', () => {
   it('matches the same letters on both engines, for every letter with a case partner', () => {
     const escape = (c: string) => c.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
