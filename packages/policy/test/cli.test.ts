@@ -242,14 +242,14 @@ describe.concurrent('handrail init', { timeout }, () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`wrote ${policy}\nwrote ${tests}\nwrote ${workflow}\n`);
     expect(result.stderr).toBe('');
-    expect(await handrail('check', policy)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^ok .*\(3 rules/) });
+    expect(await handrail('check', '--strict', policy)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^ok .*\(3 rules/) });
     expect(await handrail('fmt', '--check', policy)).toEqual({ code: 0, stdout: '1 file formatted\n', stderr: '' });
     const tested = await handrail('test', join(project, 'policies'), '--coverage-threshold', '100');
     expect(tested.code).toBe(0);
     expect(tested.stdout).toMatch(/\n5 passed, 0 failed\n$/);
     // The workflow runs the same three commands on the same files.
     const yaml = readFileSync(workflow, 'utf8');
-    for (const step of ['npx handrail check policies/*.policy', 'npx handrail fmt --check policies/*.policy', 'npx handrail test policies']) expect(yaml).toContain(`- run: ${step}`);
+    for (const step of ['npx handrail check --strict policies/*.policy', 'npx handrail fmt --check policies/*.policy', 'npx handrail test policies']) expect(yaml).toContain(`- run: ${step}`);
   });
 
   it('overwrites nothing without --force, and writes nothing when one file exists', async ({ expect }) => {

@@ -61,7 +61,7 @@ jobs:
         with:
           node-version: 20
       - run: npm ci
-      - run: npx handrail check policies/*.policy
+      - run: npx handrail check --strict policies/*.policy
       - run: npx handrail fmt --check policies/*.policy
       - run: npx handrail test policies --coverage
 `;
@@ -126,7 +126,7 @@ export const init: Command = {
       }
       io.stdout(`wrote ${path}\n`);
     }
-    io.stdout(`next: handrail check ${join(dir, 'policies')}/*.policy && handrail test ${join(dir, 'policies')}\n`);
+    io.stdout(`next: handrail check --strict ${join(dir, 'policies')}/*.policy && handrail test ${join(dir, 'policies')}\n`);
     return exitCodes.ok;
   },
 };
