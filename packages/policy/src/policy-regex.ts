@@ -196,10 +196,13 @@ export class PolicyRegex {
   }
 }
 
-/** Why a pattern cannot be used, or undefined when both engines accept it. */
-export function regexProblem(pattern: string, flags: string): string | undefined {
+/**
+ * Why a pattern cannot be used, or undefined when both engines accept it. `compile` may be a
+ * policy's regex lookup, so that checking a pattern also compiles it for deciding.
+ */
+export function regexProblem(pattern: string, flags: string, compile: (value: { pattern: string; flags: string }) => PolicyRegex = (value) => new PolicyRegex(value.pattern, value.flags)): string | undefined {
   try {
-    new PolicyRegex(pattern, flags);
+    compile({ pattern, flags });
     return undefined;
   } catch (error) {
     const message = (error as Error).message;

@@ -8,6 +8,7 @@ import { builtInFacts, ownDefinition, type FactDefinition } from '../facts.js';
 import { findBacktrackingHazard } from '../regex-safety.js';
 import { regexProblem } from '../policy-regex.js';
 import { pathKeys } from '../engine/path.js';
+import { regexLookup, type RegexLookup } from '../operators.js';
 import { maxNesting } from '../check.js';
 import { policyDocumentSchema } from './schema.js';
 
@@ -28,13 +29,22 @@ function message(error: ErrorObject): { text: string; expected?: string[] } {
 
 /** The deepest nesting of objects and arrays in `value`, measured without recursion. */
 export function jsonDepth(value: unknown): number {
+  if (value === null || typeof value !== 'object') return 0;
   let deepest = 0;
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length) {
-    const [node, depth] = stack.pop()!;
-    if (node === null || typeof node !== 'object') continue;
-    deepest = Math.max(deepest, depth);
-    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  // Parallel stacks of objects and their depths: no pair allocated per node.
+  const nodes: object[] = [value];
+  const depths: number[] = [0];
+  while (nodes.length) {
+    const node = nodes.pop() as Record<string, unknown>;
+    const depth = depths.pop()!;
+    if (depth > deepest) deepest = depth;
+    const keys = Object.keys(node);
+    for (let i = 0; i < keys.length; i++) {
+      const child = node[keys[i]!];
+      if (child === null || typeof child !== 'object') continue;
+      nodes.push(child);
+      depths.push(depth + 1);
+    }
   }
   return deepest;
 }
@@ -49,7 +59,8 @@ export function depthProblem(document: unknown): Omit<Diagnostic, 'span'> | unde
   return { code: 'TOO_DEEP', message: `the document nests ${depth} levels deep; conditions may nest at most ${maxNesting} levels` };
 }
 
-export function validateDocument(document: unknown, locate: Locate): Diagnostic[] {
+/** `regexes` compiles the document's regexes; pass the lookup that will decide, so each compiles once. */
+export function validateDocument(document: unknown, locate: Locate, regexes: RegexLookup = regexLookup()): Diagnostic[] {
   const tooDeep = depthProblem(document);
   if (tooDeep) return [{ ...tooDeep, span: locate('') }];
   const check = schemaValidator();
@@ -76,10 +87,10 @@ export function validateDocument(document: unknown, locate: Locate): Diagnostic[
     }
     return diagnostics;
   }
-  return checkDocument(document as PolicyDocument, locate);
+  return checkDocument(document as PolicyDocument, locate, regexes);
 }
 
-function checkDocument(document: PolicyDocument, locate: Locate): Diagnostic[] {
+function checkDocument(document: PolicyDocument, locate: Locate, regexes: RegexLookup): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const custom = document.facts ?? {};
   for (const name of Object.keys(custom)) {
@@ -117,7 +128,7 @@ function checkDocument(document: PolicyDocument, locate: Locate): Diagnostic[] {
       }
       if (node.operator === 'textMatches') {
         const { pattern, flags } = node.value as { pattern: string; flags: string };
-        const problem = regexProblem(pattern, flags);
+        const problem = regexProblem(pattern, flags, regexes);
         const hazard = problem ? undefined : findBacktrackingHazard(pattern);
         if (problem) diagnostics.push({ code: 'INVALID_REGEX', message: problem, span: locate(`${pointer}/value/pattern`) });
         else if (hazard) diagnostics.push({ code: 'UNSAFE_REGEX', message: hazard, span: locate(`${pointer}/value/pattern`) });
