@@ -37,9 +37,16 @@ export interface PreparedPolicy {
 
 const prepared = new WeakMap<Policy, PreparedPolicy>();
 
+// The policy decided last: a loop decides with one policy, and a WeakMap lookup costs more than the rest of a quiet decision's bookkeeping.
+let lastPolicy: Policy | undefined;
+let lastPrepared: PreparedPolicy | undefined;
+
 export function preparedOf(policy: Policy): PreparedPolicy {
+  if (policy === lastPolicy) return lastPrepared!;
   const found = prepared.get(policy);
   if (!found) throw new TypeError('not a policy: load one with compilePolicy, loadPolicy or loadPolicyFile');
+  lastPolicy = policy;
+  lastPrepared = found;
   return found;
 }
 
