@@ -9,7 +9,7 @@ import { parsePolicy } from '../syntax/parse.js';
 import { regexLookup, type RegexLookup } from '../operators.js';
 import { jsonPositions, lineAndColumn } from './json-positions.js';
 import { toDocument } from './to-document.js';
-import { depthProblem, validateDocument, type Locate } from './validate-document.js';
+import { checkDocument, depthProblem, validateDocument, type Locate } from './validate-document.js';
 
 export interface LoadOptions {
   /** The file name shown in errors (`invoices.policy:7:14`). */
@@ -28,7 +28,7 @@ function compileDocument(source: string, file: string | undefined, regexes: Rege
     presetRules = presetDocument.rules.map((rule) => ({ ...rule, name: `${checked.preset}.${rule.name}`, event: { ...rule.event, params: { ...rule.event.params, rule: `${checked.preset}.${rule.name}` } } }));
   }
   const document = toDocument(checked, presetRules);
-  const problems = validateDocument(document, () => ast.span, regexes);
+  const problems = checkDocument(document, () => ast.span, regexes);
   if (problems.length) throw new Error(`internal error: compiled policy failed validation: ${problems[0]!.message}`);
   return document;
 }

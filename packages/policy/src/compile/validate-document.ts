@@ -1,6 +1,7 @@
 // Checks a compiled policy given as JSON: the schema first (ajv, JSON Schema 2020-12), then what
 // a schema cannot say (known facts, safe regexes, unique rule names, the hash).
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { loadOnUse } from '../load-on-use.js';
 import type { Span } from '../ast.js';
 import { isLeaf, type ConditionNode, type PolicyDocument } from '../document.js';
 import type { Diagnostic } from '../errors.js';
@@ -12,9 +13,11 @@ import { regexLookup, type RegexLookup } from '../operators.js';
 import { maxNesting } from '../check.js';
 import { policyDocumentSchema } from './schema.js';
 
+const ajv = loadOnUse<typeof import('ajv/dist/2020.js')>('ajv/dist/2020.js');
+
 let validate: ValidateFunction | undefined;
 function schemaValidator(): ValidateFunction {
-  validate ??= new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(policyDocumentSchema);
+  validate ??= new (ajv().Ajv2020)({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(policyDocumentSchema);
   return validate;
 }
 
@@ -90,7 +93,13 @@ export function validateDocument(document: unknown, locate: Locate, regexes: Reg
   return checkDocument(document as PolicyDocument, locate, regexes);
 }
 
-function checkDocument(document: PolicyDocument, locate: Locate, regexes: RegexLookup): Diagnostic[] {
+/**
+ * What a schema cannot say about a document that meets it: known facts and fields, usable
+ * regexes, unique names. Documents compiled from policy text are built from a checked AST in
+ * the schema's shape (tests hold every compiled policy to the schema), so they are checked only
+ * with this, and loading a policy file never loads or compiles the schema.
+ */
+export function checkDocument(document: PolicyDocument, locate: Locate, regexes: RegexLookup): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const custom = document.facts ?? {};
   for (const name of Object.keys(custom)) {
