@@ -2,12 +2,15 @@
 // and the whole text is parsed only to report errors. Any difference between the two would be a
 // different policy than the one written: here every input, shipped policies mutated (tokens
 // deleted, duplicated, swapped; keywords, paths ending in keywords, comments inserted) and large
-// generated ones, must give the same AST, or the same error, both ways. HANDRAIL_FUZZ_RUNS
+// generated ones, must give the same AST, or the same error, both ways. Compiling text does not
+// run the JSON Schema on its own output: every policy compiled here must meet it. HANDRAIL_FUZZ_RUNS
 // multiplies the count.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { compileToDocument, PolicyError } from '../../packages/policy/src/index.js';
+import { validateDocument } from '../../packages/policy/src/compile/validate-document.js';
 import { parsePolicy, parseWhole } from '../../packages/policy/src/syntax/parse.js';
 import { workloadKinds, workloadPolicy } from '../../bench/matrix-workloads.js';
 import { fuzzRuns } from './fuzz-runs.js';
@@ -80,6 +83,28 @@ describe('parsing statement by statement', () => {
     expect(differences).toEqual([]);
     // The mutations keep a good share of the inputs valid, so both paths are exercised.
     expect(parsed).toBeGreaterThan(runs / 10);
+  }, 300_000);
+
+  it(`compiles every policy it accepts to a document that meets the JSON Schema (${runs} inputs)`, () => {
+    const problems: string[] = [];
+    let compiled = 0;
+    for (let i = 0; i < runs && problems.length < 5; i++) {
+      const rng = random(i + 1);
+      const source = mutate(rng.pick(seeds), rng);
+      let document: unknown;
+      try {
+        document = compileToDocument(source);
+      } catch (error) {
+        if (PolicyError.isInstance(error)) continue;
+        throw error;
+      }
+      compiled++;
+      const diagnostics = validateDocument(document, () => ({ line: 1, col: 1, offset: 0, length: 0 }));
+      if (diagnostics.length) problems.push(`input #${i + 1}: ${diagnostics[0]!.message}\n${JSON.stringify(source)}`);
+    }
+    for (const kind of workloadKinds) expect(validateDocument(compileToDocument(workloadPolicy(kind, 200)), () => ({ line: 1, col: 1, offset: 0, length: 0 }))).toEqual([]);
+    expect(problems).toEqual([]);
+    expect(compiled).toBeGreaterThan(runs / 20);
   }, 300_000);
 
   it('gives the same AST for the shipped policies and the benchmark policies of 200 rules', () => {
