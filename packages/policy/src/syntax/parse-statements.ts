@@ -102,18 +102,22 @@ function planFor(grammar: CompiledGrammar): Plan | null {
   return { rules, header: grammarFrom('header'), statement: grammarFrom('statement'), literals, starters, noStatements, appendStatement, policy };
 }
 
-/** The derivation of one piece parsed from `start`, tokens as indexes, or undefined unless exactly one. */
-function derive(grammar: nearley.Grammar, tokens: Token[]): Derivation | undefined {
+/** Feeds `tokens` to `parser`; false when one of them cannot continue the parse. */
+function feed(parser: nearley.Parser, tokens: Token[]): boolean {
   pieceTokens = tokens;
   nextToken = 0;
-  const parser = new nearley.Parser(grammar);
   try {
     parser.feed('');
+    return true;
   } catch {
-    return undefined;
+    return false;
   } finally {
     pieceTokens = [];
   }
+}
+
+/** A parse's derivation with tokens as indexes into `tokens`, or undefined unless exactly one. */
+function derivationOf(parser: nearley.Parser, tokens: Token[]): Derivation | undefined {
   if (parser.results.length !== 1) return undefined;
   const index = new Map(tokens.map((token, i) => [token, i]));
   const template = (node: Derivation): Derivation => ({
@@ -124,7 +128,14 @@ function derive(grammar: nearley.Grammar, tokens: Token[]): Derivation | undefin
   return template(parser.results[0] as Derivation);
 }
 
+/** The derivation of one piece parsed from the grammar's start, or undefined. */
+function derive(grammar: nearley.Grammar, tokens: Token[]): Derivation | undefined {
+  const parser = new nearley.Parser(grammar);
+  return feed(parser, tokens) ? derivationOf(parser, tokens) : undefined;
+}
+
 const rejected = Symbol('rejected');
+const unfinished = Symbol('unfinished');
 
 /** Runs the grammar's actions over a derivation with the tokens of one statement (starting at token `at`). */
 function build(plan: Plan, node: Derivation, tokens: Token[], at: number): unknown {
@@ -172,15 +183,31 @@ export function parseByStatements(grammar: CompiledGrammar, source: string): { r
   const fail = nearley.Parser.fail;
   let statements = plan.noStatements.postprocess ? plan.noStatements.postprocess([], headerEnd, fail) : [];
   if (statements === fail) return undefined;
-  const shapes = new Map<string, Derivation | undefined>();
+  // Each shape's derivation; `unfinished` marks a shape that is only the start of a statement
+  // (a word that begins statements can also stand inside one: the fact `tool`).
+  const shapes = new Map<string, Derivation | typeof unfinished | undefined>();
   const kind = (token: Token) => (plan.literals.has(token.text) ? `${token.type} ${token.text}` : token.type ?? '');
-  for (let s = 0; s < starts.length; s++) {
+  const pieceUpTo = (s: number, end: number) => tokens.slice(starts[s]!, starts[end] ?? tokens.length);
+  for (let s = 0, end = 1; s < starts.length; s = end, end = s + 1) {
     const from = starts[s]!;
-    const piece = tokens.slice(from, starts[s + 1] ?? tokens.length);
-    const shape = piece.map(kind).join('\n');
+    let piece = pieceUpTo(s, end);
+    let shape = piece.map(kind).join('\n');
+    while (shapes.get(shape) === unfinished && end < starts.length) shape = (piece = pieceUpTo(s, ++end)).map(kind).join('\n');
     let derivation = shapes.get(shape);
-    if (!shapes.has(shape)) shapes.set(shape, (derivation = derive(plan.statement, piece)));
-    if (!derivation) return undefined;
+    if (!shapes.has(shape)) {
+      // A new shape: parsed once, the following pieces fed to the same parser while it is unfinished.
+      const parser = new nearley.Parser(plan.statement);
+      let fed = feed(parser, piece);
+      while (fed && parser.results.length === 0 && end < starts.length) {
+        shapes.set(shape, unfinished);
+        const next = pieceUpTo(end, ++end);
+        fed = feed(parser, next);
+        piece = piece.concat(next);
+        shape = piece.map(kind).join('\n');
+      }
+      shapes.set(shape, (derivation = fed ? derivationOf(parser, piece) : undefined));
+    }
+    if (!derivation || derivation === unfinished) return undefined;
     const statement = build(plan, derivation, piece, from);
     if (statement === rejected) return undefined;
     statements = plan.appendStatement.postprocess ? plan.appendStatement.postprocess([statements, statement], headerEnd, fail) : [statements, statement];
