@@ -40,6 +40,7 @@ const inserts = [
   'rule', 'default', 'fact', 'mode', 'max', '.rule', '.default', '.fact', 'tool.args.rule', 'tool.args.default', 'x.mode', ' # rule x: when\n',
   '\n', 'and', 'or', 'not', 'then', 'stop', 'escalate', 'continue', '"rule"', '"a"', '12', '5m', '/rule/', '(', ')', ':', '.', '[0]', '["max"]',
   'rule r9: when step > 1 then stop\n', 'default escalate\n', 'fact rule_count: number\n', 'priority 3',
+  'tool', 'tool.name', 'tool refund(amount: number, note?: string, ...)\n', 'tool "odd name"()\n', 'reset tool',
 ];
 
 function mutate(text: string, rng: ReturnType<typeof random>): string {
