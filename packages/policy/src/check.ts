@@ -147,8 +147,8 @@ export interface Scope {
   customFacts: CustomFacts;
   tools: DeclaredTools;
   narrowed: ReadonlySet<string> | undefined;
-  /** Compiles the policy's regexes: the lookup that will decide, so each compiles once. */
-  regexes: RegexLookup;
+  /** Compiles the policy's regexes (the lookup that will decide, so each compiles once); by default each anew. */
+  regexes?: RegexLookup;
 }
 
 const isToolName = (field: ast.FieldRef) => field.fact.name === 'tool' && field.path.length === 1 && field.path[0]!.key === 'name';
