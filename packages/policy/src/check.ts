@@ -6,6 +6,7 @@ import { keywords } from './syntax/lexer.js';
 import { findBacktrackingHazard } from './regex-safety.js';
 import { regexProblem } from './policy-regex.js';
 import { closest, didYouMean } from './suggest.js';
+import { regexLookup, type RegexLookup } from './operators.js';
 
 /** The declared custom facts of a policy, by name. */
 export type CustomFacts = Map<string, FactDefinition>;
@@ -33,7 +34,8 @@ export interface CheckedPolicy {
 const allowedRegexFlags = new Set(['i', 'm', 's', 'u']);
 const nameList = (names: Iterable<string>) => [...names].map((n) => n);
 
-export function checkPolicy(policy: ast.Policy, presets: readonly string[]): { checked: CheckedPolicy; diagnostics: Diagnostic[] } {
+/** `regexes` compiles the policy's regexes; pass the lookup that will decide, so each compiles once. */
+export function checkPolicy(policy: ast.Policy, presets: readonly string[], regexes: RegexLookup = regexLookup()): { checked: CheckedPolicy; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const report = (code: Diagnostic['code'], message: string, span: ast.Span, expected?: string[]) =>
     diagnostics.push(expected ? { code, message, span, expected } : { code, message, span });
@@ -97,7 +99,7 @@ export function checkPolicy(policy: ast.Policy, presets: readonly string[]): { c
         }
         const depth = nestingDepth(statement.when);
         if (depth > maxNesting) report('TOO_DEEP', `the condition nests ${depth} levels deep; at most ${maxNesting} are allowed`, statement.when.span);
-        else checkCondition(statement.when, { customFacts, tools, narrowed: undefined }, report);
+        else checkCondition(statement.when, { customFacts, tools, narrowed: undefined, regexes }, report);
         checkAction(statement.then, report);
         const resets = new Set<string>();
         for (const counter of statement.resets) {
@@ -145,6 +147,8 @@ export interface Scope {
   customFacts: CustomFacts;
   tools: DeclaredTools;
   narrowed: ReadonlySet<string> | undefined;
+  /** Compiles the policy's regexes (the lookup that will decide, so each compiles once); by default each anew. */
+  regexes?: RegexLookup;
 }
 
 const isToolName = (field: ast.FieldRef) => field.fact.name === 'tool' && field.path.length === 1 && field.path[0]!.key === 'name';
@@ -371,7 +375,7 @@ function checkCondition(condition: ast.Condition, scope: Scope, report: Report):
           return;
         }
       }
-      const problem = regexProblem(pattern, flags);
+      const problem = regexProblem(pattern, flags, scope.regexes);
       if (problem) {
         report('INVALID_REGEX', problem, span);
         return;

@@ -28,6 +28,9 @@ export interface DecideOptions {
   factTimeoutMs?: number;
 }
 
+/** The options of a call that gives none (no object allocated per decision). */
+const noOptions: DecideOptions = Object.freeze({});
+
 /** How long an asynchronous custom fact may take by default. */
 const defaultFactTimeoutMs = 5_000;
 
@@ -87,6 +90,15 @@ function setFact(facts: Record<string, unknown>, name: string, value: unknown): 
 
 /** The facts of each tool call of the turn (one entry when the turn has no or one tool call). */
 function builtInFactsPerCall(prepared: PreparedPolicy, policy: Policy, turn: Turn): Record<string, unknown>[] {
+  const facts = builtInFactsOfTurn(prepared, policy, turn);
+  return Array.isArray(facts) ? facts : [facts];
+}
+
+/**
+ * The facts of a turn: one object, or one per tool call when it has several. The common turn
+ * (one or no tool call) allocates no list.
+ */
+function builtInFactsOfTurn(prepared: PreparedPolicy, policy: Policy, turn: Turn): Record<string, unknown> | Record<string, unknown>[] {
   let base: Record<string, unknown>;
   try {
     base = builtInFactValues(turn, policy.document.maxAutoReplies, prepared.readsCode);
@@ -94,7 +106,11 @@ function builtInFactsPerCall(prepared: PreparedPolicy, policy: Policy, turn: Tur
     // Deciding on one and ignoring the other could let the other through undecided.
     if (turn.tool !== undefined && turn.toolCalls !== undefined)
       throw new InvalidTurnError('the turn has both tool and toolCalls; give the call being gated as tool, or every call of the message as toolCalls');
-    const perCall = turn.toolCalls?.length ? turn.toolCalls.map((call) => ({ ...base, tool: toolFact(call) })) : [base];
+    if (!turn.toolCalls?.length) {
+      checkDeclaredCall(policy, base.tool as ReturnType<typeof toolFact>);
+      return base;
+    }
+    const perCall = turn.toolCalls.map((call) => ({ ...base, tool: toolFact(call) }));
     for (const facts of perCall) checkDeclaredCall(policy, facts.tool as ReturnType<typeof toolFact>);
     return perCall;
   } catch (error) {
@@ -118,15 +134,21 @@ function explainRule(prepared: PreparedPolicy, index: number, facts: Record<stri
 }
 
 /** The first rule in resolution order that holds for any tool call's facts decides. */
-function resolveFast(prepared: PreparedPolicy, perCall: Record<string, unknown>[], options: DecideOptions): Decision {
+function resolveFast(prepared: PreparedPolicy, perCall: Record<string, unknown> | Record<string, unknown>[], options: DecideOptions): Decision {
   const { fast, rules, identity } = prepared;
   let winner = -1;
-  let winnerFacts = perCall[0]!;
-  for (const facts of perCall) {
-    const first = fast.firstFiring(facts);
-    if (first >= 0 && (winner < 0 || first < winner)) {
-      winner = first;
-      winnerFacts = facts;
+  let winnerFacts: Record<string, unknown>;
+  if (!Array.isArray(perCall)) {
+    winner = fast.firstFiring(perCall);
+    winnerFacts = perCall;
+  } else {
+    winnerFacts = perCall[0]!;
+    for (const facts of perCall) {
+      const first = fast.firstFiring(facts);
+      if (first >= 0 && (winner < 0 || first < winner)) {
+        winner = first;
+        winnerFacts = facts;
+      }
     }
   }
   const explanation =
@@ -150,20 +172,19 @@ function failed(prepared: PreparedPolicy, options: DecideOptions, error: unknown
  * @example
  * const decision = decideSync(policy, { content: 'TERMINATE', role: 'assistant', autoReplies: 3 });
  */
-export function decideSync(policy: Policy, turn: Turn, options: DecideOptions = {}): Decision {
+export function decideSync(policy: Policy, turn: Turn, options: DecideOptions = noOptions): Decision {
   const prepared = preparedOf(policy);
   if (options.engine === 'reference') throw new ConfigurationError('the reference engine is asynchronous: use decide()');
   try {
+    if (!prepared.customFacts.length) return resolveFast(prepared, builtInFactsOfTurn(prepared, policy, turn), options);
     const perCall = builtInFactsPerCall(prepared, policy, turn);
-    if (prepared.customFacts.length) {
-      for (const name of prepared.customFacts) {
-        const value = callProvider(policy, name, provider(policy, turn, options, name), turn);
-        if (value instanceof Promise) {
-          value.catch(() => undefined);
-          throw new ConfigurationError(`fact "${name}" is asynchronous: use decide() instead of decideSync()`);
-        }
-        for (const facts of perCall) setFact(facts, name, value);
+    for (const name of prepared.customFacts) {
+      const value = callProvider(policy, name, provider(policy, turn, options, name), turn);
+      if (value instanceof Promise) {
+        value.catch(() => undefined);
+        throw new ConfigurationError(`fact "${name}" is asynchronous: use decide() instead of decideSync()`);
       }
+      for (const facts of perCall) setFact(facts, name, value);
     }
     return resolveFast(prepared, perCall, options);
   } catch (error) {

@@ -6,7 +6,8 @@
 // A value of the wrong type fails closed. Text that is a JSON number ("500", "-1.5e3") counts as
 // that number; absent values (undefined, null) make a test false; any other value an operator
 // cannot take makes the whole decision fail closed (MISTYPED_FACT), whatever the other conditions.
-import { Engine, Operator } from 'json-rules-engine';
+import type { Engine, Operator } from 'json-rules-engine';
+import { loadOnUse } from './load-on-use.js';
 import { PolicyRegex } from './policy-regex.js';
 
 /** What a test needs on its left (and, for numbers, on its right); see `mistypedSide`. */
@@ -307,6 +308,8 @@ export const operators: Readonly<Record<string, OperatorDefinition>> = {
   },
 };
 
+const jsonRulesEngine = loadOnUse<typeof import('json-rules-engine')>('json-rules-engine');
+
 /** A lookup that compiles each distinct pattern once, for as long as the lookup is kept. */
 export function regexLookup(): RegexLookup {
   const compiled = new Map<string, PolicyRegex>();
@@ -336,6 +339,7 @@ export function testOperator(name: string, fact: unknown, value: unknown, regexe
  */
 export function handrailOperators(): Operator[] {
   const regexes = regexLookup();
+  const { Operator } = jsonRulesEngine();
   return Object.keys(operators).map((name) => new Operator(name, (fact: unknown, value: unknown) => testOperator(name, fact, value, regexes)));
 }
 

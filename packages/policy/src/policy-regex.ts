@@ -2,7 +2,8 @@
 // fine on a short message can take seconds or hours on a long one (`/.*foo.*/` is quadratic).
 // Short texts use the native engine; longer ones a linear-time RE2 engine (re2js), on the same
 // pattern translated so both read it alike.
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
+import { loadOnUse } from './load-on-use.js';
 import { isLeaf, type CompiledRule, type ConditionNode } from './document.js';
 import { chooseEngine } from './regex-safety.js';
 
@@ -12,6 +13,8 @@ import { chooseEngine } from './regex-safety.js';
  * 20 ms.
  */
 export const nativeRegexLimit = 4096;
+
+const re2js = loadOnUse<typeof import('re2js')>('re2js');
 
 /** JavaScript's `\s`, spelled out for RE2, whose `\s` lacks \v and the Unicode spaces. */
 const jsSpace = '\\t\\n\\x{0B}\\f\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}';
@@ -140,6 +143,7 @@ export function toRe2Syntax(pattern: string, flags: string): string {
 }
 
 function re2Flags(flags: string): number {
+  const { RE2JS } = re2js();
   let value = 0;
   if (flags.includes('i')) value |= RE2JS.CASE_INSENSITIVE;
   if (flags.includes('m')) value |= RE2JS.MULTILINE;
@@ -177,7 +181,7 @@ export class PolicyRegex {
       throw new SyntaxError('ignoring case, this pattern names a letter (such as ſ, K, Å, Ω or ẞ) that case folding treats differently on long texts; add the u flag');
     if (this.readsUnits && namesRefused(pattern, surrogateStandIns))
       throw new SyntaxError('this pattern names a character beyond U+FFFF, a surrogate or a private-use character (U+E000–U+E7FF), which without the u flag long texts cannot match alike; add the u flag');
-    this.linear = RE2JS.compile(toRe2Syntax(pattern, flags), re2Flags(flags));
+    this.linear = re2js().RE2JS.compile(toRe2Syntax(pattern, flags), re2Flags(flags));
     ({ nativeLimit: this.nativeLimit, reason: this.engineReason } = chooseEngine(pattern, nativeRegexLimit, flags));
   }
 
@@ -196,10 +200,13 @@ export class PolicyRegex {
   }
 }
 
-/** Why a pattern cannot be used, or undefined when both engines accept it. */
-export function regexProblem(pattern: string, flags: string): string | undefined {
+/**
+ * Why a pattern cannot be used, or undefined when both engines accept it. `compile` may be a
+ * policy's regex lookup, so that checking a pattern also compiles it for deciding.
+ */
+export function regexProblem(pattern: string, flags: string, compile: (value: { pattern: string; flags: string }) => PolicyRegex = (value) => new PolicyRegex(value.pattern, value.flags)): string | undefined {
   try {
-    new PolicyRegex(pattern, flags);
+    compile({ pattern, flags });
     return undefined;
   } catch (error) {
     const message = (error as Error).message;

@@ -4,6 +4,7 @@ import { compareRules } from './decision.js';
 import { isLeaf, type ActionEvent, type CompiledRule, type ConditionNode, type PolicyDocument } from './document.js';
 import { compileFastEvaluator, type FastEvaluator } from './engine/fast.js';
 import { contentHash } from './compile/hash.js';
+import type { RegexLookup } from './operators.js';
 
 /**
  * A policy ready to decide. Plain frozen data: `document` is the compiled JSON (json-rules-engine
@@ -36,9 +37,16 @@ export interface PreparedPolicy {
 
 const prepared = new WeakMap<Policy, PreparedPolicy>();
 
+// The policy decided last: a loop decides with one policy, and a WeakMap lookup costs more than the rest of a quiet decision's bookkeeping.
+let lastPolicy: Policy | undefined;
+let lastPrepared: PreparedPolicy | undefined;
+
 export function preparedOf(policy: Policy): PreparedPolicy {
+  if (policy === lastPolicy) return lastPrepared!;
   const found = prepared.get(policy);
   if (!found) throw new TypeError('not a policy: load one with compilePolicy, loadPolicy or loadPolicyFile');
+  lastPolicy = policy;
+  lastPrepared = found;
   return found;
 }
 
@@ -60,8 +68,11 @@ function factsRead(node: ConditionNode, into: Set<string>): void {
   else factsRead(node.not, into);
 }
 
-/** Normalises a valid document (rule order, defaults), hashes it, freezes it, prepares it. */
-export function createPolicy(input: PolicyDocument, file?: string): Policy {
+/**
+ * Normalises a valid document (rule order, defaults), hashes it, freezes it, prepares it.
+ * `regexes`: the lookup that checked the document's regexes, so none compiles twice.
+ */
+export function createPolicy(input: PolicyDocument, file?: string, regexes?: RegexLookup): Policy {
   const { hash: _ignored, ...rest } = input;
   const body: PolicyDocument = {
     ...rest,
@@ -91,7 +102,7 @@ export function createPolicy(input: PolicyDocument, file?: string): Policy {
   prepared.set(policy, {
     rules,
     defaultEvent: document.default,
-    fast: compileFastEvaluator(rules),
+    fast: compileFastEvaluator(rules, regexes),
     customFacts: Object.keys(document.facts).filter((name) => read.has(name)),
     readsCode: read.has('code'),
     identity: { name: document.name, ...(document.version !== undefined ? { version: document.version } : {}), hash },

@@ -6,27 +6,29 @@ import { ConfigurationError, PolicyError, type Diagnostic } from '../errors.js';
 import { createPolicy, type Policy } from '../policy.js';
 import { presetNames, presetSource, type PresetName } from '../presets.js';
 import { parsePolicy } from '../syntax/parse.js';
+import { regexLookup, type RegexLookup } from '../operators.js';
 import { jsonPositions, lineAndColumn } from './json-positions.js';
 import { toDocument } from './to-document.js';
-import { depthProblem, validateDocument, type Locate } from './validate-document.js';
+import { checkDocument, depthProblem, validateDocument, type Locate } from './validate-document.js';
 
 export interface LoadOptions {
   /** The file name shown in errors (`invoices.policy:7:14`). */
   file?: string;
 }
 
-function compileDocument(source: string, file: string | undefined, including = new Set<string>()): PolicyDocument {
+/** `regexes` compiles each regex once, for checking and then for deciding. */
+function compileDocument(source: string, file: string | undefined, regexes: RegexLookup, including = new Set<string>()): PolicyDocument {
   const ast = parsePolicy(source, file !== undefined ? { file } : {});
-  const { checked, diagnostics } = checkPolicy(ast, presetNames);
+  const { checked, diagnostics } = checkPolicy(ast, presetNames, regexes);
   if (diagnostics.length) throw new PolicyError(diagnostics, source, file);
   let presetRules: PolicyDocument['rules'] = [];
   if (checked.preset && !including.has(checked.preset)) {
     const preset = presetSource(checked.preset as PresetName);
-    const presetDocument = compileDocument(preset.source, preset.file, new Set([...including, checked.preset]));
+    const presetDocument = compileDocument(preset.source, preset.file, regexes, new Set([...including, checked.preset]));
     presetRules = presetDocument.rules.map((rule) => ({ ...rule, name: `${checked.preset}.${rule.name}`, event: { ...rule.event, params: { ...rule.event.params, rule: `${checked.preset}.${rule.name}` } } }));
   }
   const document = toDocument(checked, presetRules);
-  const problems = validateDocument(document, () => ast.span);
+  const problems = checkDocument(document, () => ast.span, regexes);
   if (problems.length) throw new Error(`internal error: compiled policy failed validation: ${problems[0]!.message}`);
   return document;
 }
@@ -38,7 +40,8 @@ function compileDocument(source: string, file: string | undefined, including = n
  * const policy = compilePolicy('policy demo\nrule done: when content equals "TERMINATE" then stop');
  */
 export function compilePolicy(source: string, options: LoadOptions = {}): Policy {
-  return createPolicy(compileDocument(source, options.file), options.file);
+  const regexes = regexLookup();
+  return createPolicy(compileDocument(source, options.file, regexes), options.file, regexes);
 }
 
 /** The compiled JSON of policy text, as `handrail compile` prints it. */
@@ -101,9 +104,10 @@ function loadDocument(document: unknown, text: string, file: string | undefined)
     const offset = positions.get(at) ?? 0;
     return { ...lineAndColumn(text, offset), offset, length: 1 };
   };
-  const diagnostics = validateDocument(document, locate);
+  const regexes = regexLookup();
+  const diagnostics = validateDocument(document, locate, regexes);
   if (diagnostics.length) throw documentError(diagnostics, text, file);
-  const policy = createPolicy(document as PolicyDocument, file);
+  const policy = createPolicy(document as PolicyDocument, file, regexes);
   const given = (document as PolicyDocument).hash;
   if (given !== undefined && given !== policy.hash)
     throw documentError([{ code: 'INVALID_COMPILED_POLICY', message: `hash ${given} does not match the content (${policy.hash}); was the document edited by hand?`, span: locate('/hash') }], text, file);

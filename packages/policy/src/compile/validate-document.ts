@@ -1,6 +1,7 @@
 // Checks a compiled policy given as JSON: the schema first (ajv, JSON Schema 2020-12), then what
 // a schema cannot say (known facts, safe regexes, unique rule names, the hash).
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { loadOnUse } from '../load-on-use.js';
 import type { Span } from '../ast.js';
 import { isLeaf, type ConditionNode, type PolicyDocument } from '../document.js';
 import type { Diagnostic } from '../errors.js';
@@ -8,12 +9,15 @@ import { builtInFacts, ownDefinition, type FactDefinition } from '../facts.js';
 import { findBacktrackingHazard } from '../regex-safety.js';
 import { regexProblem } from '../policy-regex.js';
 import { pathKeys } from '../engine/path.js';
+import { regexLookup, type RegexLookup } from '../operators.js';
 import { maxNesting } from '../check.js';
 import { policyDocumentSchema } from './schema.js';
 
+const ajv = loadOnUse<typeof import('ajv/dist/2020.js')>('ajv/dist/2020.js');
+
 let validate: ValidateFunction | undefined;
 function schemaValidator(): ValidateFunction {
-  validate ??= new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(policyDocumentSchema);
+  validate ??= new (ajv().Ajv2020)({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(policyDocumentSchema);
   return validate;
 }
 
@@ -28,13 +32,22 @@ function message(error: ErrorObject): { text: string; expected?: string[] } {
 
 /** The deepest nesting of objects and arrays in `value`, measured without recursion. */
 export function jsonDepth(value: unknown): number {
+  if (value === null || typeof value !== 'object') return 0;
   let deepest = 0;
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length) {
-    const [node, depth] = stack.pop()!;
-    if (node === null || typeof node !== 'object') continue;
-    deepest = Math.max(deepest, depth);
-    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  // Parallel stacks of objects and their depths: no pair allocated per node.
+  const nodes: object[] = [value];
+  const depths: number[] = [0];
+  while (nodes.length) {
+    const node = nodes.pop() as Record<string, unknown>;
+    const depth = depths.pop()!;
+    if (depth > deepest) deepest = depth;
+    const keys = Object.keys(node);
+    for (let i = 0; i < keys.length; i++) {
+      const child = node[keys[i]!];
+      if (child === null || typeof child !== 'object') continue;
+      nodes.push(child);
+      depths.push(depth + 1);
+    }
   }
   return deepest;
 }
@@ -49,7 +62,8 @@ export function depthProblem(document: unknown): Omit<Diagnostic, 'span'> | unde
   return { code: 'TOO_DEEP', message: `the document nests ${depth} levels deep; conditions may nest at most ${maxNesting} levels` };
 }
 
-export function validateDocument(document: unknown, locate: Locate): Diagnostic[] {
+/** `regexes` compiles the document's regexes; pass the lookup that will decide, so each compiles once. */
+export function validateDocument(document: unknown, locate: Locate, regexes: RegexLookup = regexLookup()): Diagnostic[] {
   const tooDeep = depthProblem(document);
   if (tooDeep) return [{ ...tooDeep, span: locate('') }];
   const check = schemaValidator();
@@ -76,10 +90,16 @@ export function validateDocument(document: unknown, locate: Locate): Diagnostic[
     }
     return diagnostics;
   }
-  return checkDocument(document as PolicyDocument, locate);
+  return checkDocument(document as PolicyDocument, locate, regexes);
 }
 
-function checkDocument(document: PolicyDocument, locate: Locate): Diagnostic[] {
+/**
+ * What a schema cannot say about a document that meets it: known facts and fields, usable
+ * regexes, unique names. Documents compiled from policy text are built from a checked AST in
+ * the schema's shape (tests hold every compiled policy to the schema), so they are checked only
+ * with this, and loading a policy file never loads or compiles the schema.
+ */
+export function checkDocument(document: PolicyDocument, locate: Locate, regexes: RegexLookup): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const custom = document.facts ?? {};
   for (const name of Object.keys(custom)) {
@@ -117,7 +137,7 @@ function checkDocument(document: PolicyDocument, locate: Locate): Diagnostic[] {
       }
       if (node.operator === 'textMatches') {
         const { pattern, flags } = node.value as { pattern: string; flags: string };
-        const problem = regexProblem(pattern, flags);
+        const problem = regexProblem(pattern, flags, regexes);
         const hazard = problem ? undefined : findBacktrackingHazard(pattern);
         if (problem) diagnostics.push({ code: 'INVALID_REGEX', message: problem, span: locate(`${pointer}/value/pattern`) });
         else if (hazard) diagnostics.push({ code: 'UNSAFE_REGEX', message: hazard, span: locate(`${pointer}/value/pattern`) });

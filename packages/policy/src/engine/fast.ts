@@ -6,7 +6,7 @@
 // json-rules-engine evaluates every test of every rule.
 import { isLeaf, type CompiledRule, type ConditionNode, type FactReference, type LeafCondition } from '../document.js';
 import type { TraceNode } from '../decision.js';
-import { comparable, guardSource, numberOf, operators, regexLookup, sameValue, type SourceContext } from '../operators.js';
+import { comparable, guardSource, numberOf, operators, regexLookup, sameValue, type RegexLookup, type SourceContext } from '../operators.js';
 import { KeywordScan } from './keyword-scan.js';
 import { mistypedValue } from './mistyped.js';
 import { pathKeys, readPath } from './path.js';
@@ -73,11 +73,11 @@ function keywordsByText(rules: readonly CompiledRule[]): Map<string, Map<string,
   return texts;
 }
 
-export function compileFastEvaluator(rules: readonly CompiledRule[]): FastEvaluator {
+export function compileFastEvaluator(rules: readonly CompiledRule[], regexes: RegexLookup = regexLookup()): FastEvaluator {
   const constants: unknown[] = [];
   const constant = (value: unknown) => `K[${constants.push(value) - 1}]`;
-  // This evaluator's regexes: they live and die with it (and so with its policy).
-  const regexes = regexLookup();
+  // This evaluator's regexes (`regexes` compiled them while checking the policy) live and die
+  // with it, and so with its policy.
   interface Read {
     variable: string;
     lower?: string;

@@ -3,7 +3,8 @@
 // so each run has an Engine to itself: an idle one, or a new one. No run waits for another (one
 // may hang on a slow fact). A run that rejects keeps evaluating its remaining priority groups in
 // the background and then marks its engine finished, so a failed run's engine is dropped.
-import { Engine, type RuleResult } from 'json-rules-engine';
+import type { Engine, RuleResult } from 'json-rules-engine';
+import { loadOnUse } from '../load-on-use.js';
 import type { TraceNode } from '../decision.js';
 import type { CompiledRule } from '../document.js';
 import { addOperators } from '../operators.js';
@@ -14,6 +15,8 @@ export interface ReferenceResult {
   /** Every rule's evaluated conditions, by rule name. */
   traces: Map<string, TraceNode>;
 }
+
+const jsonRulesEngine = loadOnUse<typeof import('json-rules-engine')>('json-rules-engine');
 
 /** Idle engines kept for reuse; more are made while runs overlap, and dropped after. */
 const maxIdleEngines = 4;
@@ -26,7 +29,7 @@ export class ReferenceEvaluator {
   }
 
   private createEngine(): Engine {
-    return addOperators(new Engine(structuredClone(this.rules) as never));
+    return addOperators(new (jsonRulesEngine().Engine)(structuredClone(this.rules) as never));
   }
 
   /** Runs the engine; `facts` may hold functions (json-rules-engine dynamic facts). */

@@ -1,19 +1,22 @@
 // The JSON Schema of the test format (schema/policy-test.schema.json, the one source for editors
 // and for this validator), compiled once with ajv, and its errors as positioned diagnostics.
 import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { loadOnUse } from '../load-on-use.js';
 import type { Span } from '../ast.js';
 import type { PolicyTestDiagnostic } from './errors.js';
 
 /** Where the schema file is, from `src/policy-tests/` and from `dist/policy-tests/` alike. */
 export const policyTestSchemaUrl = new URL('../../schema/policy-test.schema.json', import.meta.url);
 
+const ajv = loadOnUse<typeof import('ajv/dist/2020.js')>('ajv/dist/2020.js');
+
 let validate: ValidateFunction | undefined;
 function validator(): ValidateFunction {
   if (!validate) {
     const schema = JSON.parse(readFileSync(policyTestSchemaUrl, 'utf8')) as object;
     // verbose: the errors carry their schema, so an unknown property can list the known ones.
-    validate = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true }).compile(schema);
+    validate = new (ajv().Ajv2020)({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true }).compile(schema);
   }
   return validate;
 }

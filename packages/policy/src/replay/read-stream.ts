@@ -1,8 +1,7 @@
-// Feeding a replay from a file or a stream: readline over the bytes, one line decided as it
-// arrives, so the transcript is never held in memory.
+// Feeding a replay from a file or a stream: lines split from the text as it arrives, each decided
+// at once, so the transcript is never held in memory.
 import { createReadStream, type ReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { Policy } from '../policy.js';
 import { createReplay, type ReplayOptions, type ReplayReport } from './replay.js';
@@ -20,6 +19,57 @@ export interface ReplayProgress {
   bytesRead?: number;
   totalBytes?: number;
   elapsedMs: number;
+}
+
+/**
+ * Splits text into lines as readline does with `crlfDelay: Infinity` (\n, \r\n or a lone \r
+ * ends a line; a last line without a break counts), without an event per line: a replay spends
+ * as long deciding a turn as reading it, and readline's events cost as much again.
+ *
+ * @example
+ * const splitter = lineSplitter((line) => console.log(line));
+ * splitter.write('a\r\nb'); splitter.end(); // a, b
+ */
+export function lineSplitter(onLine: (line: string) => void): { write(text: string): void; end(): void } {
+  // The unfinished line, in the pieces it arrived in (joined once it ends), and whether the last
+  // piece ended with \r, whose line is out already: a \n first in the next text belongs to it.
+  let partial: string[] = [];
+  let afterReturn = false;
+  const lineBreak = /\r\n|\r|\n/g;
+  const emit = (text: string, start: number, end: number) => {
+    const tail = text.slice(start, end);
+    if (partial.length === 0) onLine(tail);
+    else {
+      partial.push(tail);
+      const line = partial.join('');
+      partial = [];
+      onLine(line);
+    }
+  };
+  return {
+    write(text) {
+      if (text === '') return;
+      let start = afterReturn && text.charCodeAt(0) === 10 ? 1 : 0;
+      afterReturn = false;
+      if (text.indexOf('\r', start) < 0) {
+        for (let end = text.indexOf('\n', start); end >= 0; end = text.indexOf('\n', start)) {
+          emit(text, start, end);
+          start = end + 1;
+        }
+      } else {
+        lineBreak.lastIndex = start;
+        for (let found = lineBreak.exec(text); found; found = lineBreak.exec(text)) {
+          emit(text, start, found.index);
+          start = lineBreak.lastIndex;
+          if (found[0] === '\r' && start === text.length) afterReturn = true;
+        }
+      }
+      if (start < text.length) partial.push(text.slice(start));
+    },
+    end() {
+      if (partial.length) emit('', 0, 0);
+    },
+  };
 }
 
 /**
@@ -43,7 +93,6 @@ export interface ReplayStreamOptions extends ReplayOptions {
 export async function replayStream(policy: Policy, input: Readable, options: ReplayStreamOptions & { totalBytes?: number } = {}): Promise<ReplayReport> {
   const replay = createReplay(policy, options);
   const started = performance.now();
-  const lines = createInterface({ input, crlfDelay: Infinity });
   const { onProgress } = options;
   const timer = onProgress
     ? setInterval(() => {
@@ -61,20 +110,32 @@ export async function replayStream(policy: Policy, input: Readable, options: Rep
   timer?.unref();
   try {
     await new Promise<void>((resolve, reject) => {
-      input.once('error', reject);
-      lines.once('close', resolve);
-      lines.on('line', (text) => {
+      const lines = lineSplitter((text) => replay.line(text));
+      const fail = (error: unknown) => {
+        input.off('data', onData);
+        reject(error);
+      };
+      const onData = (chunk: string) => {
         try {
-          replay.line(text);
+          lines.write(chunk);
         } catch (error) {
-          reject(error);
-          lines.close();
+          fail(error);
+        }
+      };
+      input.setEncoding('utf8');
+      input.once('error', fail);
+      input.on('data', onData);
+      input.once('end', () => {
+        try {
+          lines.end();
+          resolve();
+        } catch (error) {
+          fail(error);
         }
       });
     });
   } finally {
     clearInterval(timer);
-    lines.close();
     input.destroy();
   }
   return replay.report();

@@ -4,7 +4,8 @@ import type * as ast from '../ast.js';
 import { PolicyError } from '../errors.js';
 import { finishPolicy, type ParsedPolicy } from './build.js';
 import grammar from './grammar.generated.js';
-import type { Lexer } from './lexer.js';
+import type { Comment, Lexer } from './lexer.js';
+import { parseByStatements } from './parse-statements.js';
 import { SyntaxErrors, type ParserColumn } from './syntax-errors.js';
 
 const compiledGrammar = nearley.Grammar.fromCompiled(grammar);
@@ -33,6 +34,14 @@ function endSpan(source: string): ast.Span {
  * const ast = parsePolicy('policy demo\nrule done: when content equals "TERMINATE" then stop', { file: 'demo.policy' });
  */
 export function parsePolicy(source: string, options: { file?: string } = {}): ast.Policy {
+  // A valid policy parses statement by statement; the whole parse reports every error.
+  const byStatements = parseByStatements(grammar, source);
+  if (byStatements) return withComments(finishPolicy(byStatements.result as ParsedPolicy), byStatements.comments);
+  return parseWhole(source, options);
+}
+
+/** `parsePolicy` in one parse of the whole text: slower, and the one source of syntax errors. */
+export function parseWhole(source: string, options: { file?: string } = {}): ast.Policy {
   const parser = new nearley.Parser(compiledGrammar);
   const lexer = compiledGrammar.lexer as unknown as Lexer;
   try {
@@ -51,8 +60,11 @@ export function parsePolicy(source: string, options: { file?: string } = {}): as
     throw new PolicyError([{ code: 'UNEXPECTED_END', message: 'unexpected end of input', span: endSpan(source), expected }], source, options.file);
   }
   // More than one result would mean an ambiguous grammar; a test guards against it.
-  const policy = finishPolicy(results[0]!);
-  policy.comments = lexer.comments.map((c) => ({ text: c.text, span: { line: c.line, col: c.col, offset: c.offset, length: c.text.length } }));
+  return withComments(finishPolicy(results[0]!), lexer.comments);
+}
+
+function withComments(policy: ast.Policy, comments: Comment[]): ast.Policy {
+  policy.comments = comments.map((c) => ({ text: c.text, span: { line: c.line, col: c.col, offset: c.offset, length: c.text.length } }));
   return policy;
 }
 
