@@ -49,6 +49,11 @@ export interface FieldRef extends Node {
   path: Array<{ key: string | number; span: Span }>;
 }
 
+/** `in last 10 steps` after a test on `history`: only the last `steps` turns count. */
+export interface HistoryWindow extends Node {
+  steps: NumberLiteral;
+}
+
 export type Scalar = StringLiteral | NumberLiteral | BooleanLiteral | DurationLiteral;
 export type Operand = Scalar | FieldRef;
 
@@ -59,10 +64,12 @@ export type Condition =
   | { kind: 'and'; left: Condition; right: Condition; span: Span }
   | { kind: 'or'; left: Condition; right: Condition; span: Span }
   | { kind: 'not'; operand: Condition; span: Span }
-  | { kind: 'text'; operator: TextOperator; field: FieldRef; value: StringLiteral | ListLiteral; ignoreCase: boolean; span: Span; operatorSpan: Span }
-  | { kind: 'equals'; negated: boolean; field: FieldRef; value: Operand; ignoreCase: boolean; span: Span; operatorSpan: Span }
+  | { kind: 'text'; operator: TextOperator; field: FieldRef; value: StringLiteral | ListLiteral; ignoreCase: boolean; span: Span; operatorSpan: Span; window?: HistoryWindow }
+  | { kind: 'equals'; negated: boolean; field: FieldRef; value: Operand; ignoreCase: boolean; span: Span; operatorSpan: Span; window?: HistoryWindow }
   | { kind: 'matches'; field: FieldRef; value: RegexLiteral; span: Span; operatorSpan: Span }
-  | { kind: 'compare'; operator: CompareOperator; field: FieldRef; value: Operand; span: Span; operatorSpan: Span }
+  | { kind: 'compare'; operator: CompareOperator; field: FieldRef; value: Operand; span: Span; operatorSpan: Span; window?: HistoryWindow }
+  /** `tool.args.path within "./workspace"`: lexical path containment (see paths.ts). */
+  | { kind: 'within'; negated: boolean; field: FieldRef; value: StringLiteral; span: Span; operatorSpan: Span }
   | { kind: 'in'; negated: boolean; field: FieldRef; value: ListLiteral; span: Span; operatorSpan: Span }
   | { kind: 'exists'; field: FieldRef; span: Span; operatorSpan: Span }
   | { kind: 'every'; count: NumberLiteral; field: FieldRef; span: Span; operatorSpan: Span }

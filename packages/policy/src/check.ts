@@ -7,6 +7,8 @@ import { findBacktrackingHazard } from './regex-safety.js';
 import { regexProblem } from './policy-regex.js';
 import { closest, didYouMean } from './suggest.js';
 import { regexLookup, type RegexLookup } from './operators.js';
+import { maxHistoryWindow } from './history.js';
+import { parameterFacts } from './parameter-facts.js';
 
 /** The declared custom facts of a policy, by name. */
 export type CustomFacts = Map<string, FactDefinition>;
@@ -54,7 +56,7 @@ export function checkPolicy(policy: ast.Policy, presets: readonly string[], rege
     if (statement.kind !== 'fact') continue;
     const name = statement.name.name;
     const type = statement.type.name as FactType;
-    if (ownDefinition(builtInFacts, name)) report('DUPLICATE_FACT', `"${name}" is a built-in fact`, statement.name.span);
+    if (ownDefinition(builtInFacts, name) || parameterFacts.has(name)) report('DUPLICATE_FACT', `"${name}" is a built-in fact`, statement.name.span);
     else if (customFacts.has(name)) report('DUPLICATE_FACT', `fact "${name}" is declared twice`, statement.name.span);
     if (!factTypes.includes(type)) report('UNKNOWN_TYPE', withHint(`unknown fact type "${type}"`, type, factTypes), statement.type.span, nameList(factTypes));
     customFacts.set(name, { type: factTypes.includes(type) ? type : 'any', description: 'declared by the policy' });
@@ -275,6 +277,10 @@ export function resolveField(field: ast.FieldRef, customFacts: CustomFacts, repo
   }
   let definition: FactDefinition = found;
   for (const segment of field.path) {
+    if (definition.entries) {
+      definition = definition.entries;
+      continue;
+    }
     if (definition.type === 'any' || (definition.type === 'object' && !definition.fields)) return { type: 'any', description: '' };
     const next: FactDefinition | undefined = ownDefinition(definition.fields, String(segment.key));
     if (!next) {
@@ -317,7 +323,22 @@ function checkCondition(condition: ast.Condition, scope: Scope, report: Report):
       report('INVALID_VALUE', `${fieldText(field)} is never ${JSON.stringify(value.value)}`, value.span, definition.values.map((v) => JSON.stringify(v)));
   };
 
+  if ((condition.kind === 'compare' || condition.kind === 'equals' || condition.kind === 'text') && condition.window) {
+    const { steps } = condition.window;
+    const fields = [condition.field, ...(condition.value.kind === 'field' ? [condition.value] : [])];
+    if (!fields.some((field) => field.fact.name === 'history'))
+      report('INVALID_VALUE', `"in last ${steps.value} steps" counts the run's history: the test must read history (history.calls.refund, history.errors, …)`, condition.window.span);
+    if (!Number.isInteger(steps.value) || steps.value < 1 || steps.value > maxHistoryWindow)
+      report('INVALID_VALUE', `a window is a whole number of steps from 1 to ${maxHistoryWindow}, not ${steps.value}`, steps.span);
+  }
+
   switch (condition.kind) {
+    case 'within': {
+      expectType(condition.field, ['string'], 'within', condition.operatorSpan);
+      const root = condition.value.value;
+      if (root === '' || root.includes('\0')) report('INVALID_VALUE', 'the directory must be a non-empty path without NUL bytes', condition.value.span);
+      return;
+    }
     case 'and':
     case 'or':
       if (condition.kind === 'and') {

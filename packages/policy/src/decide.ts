@@ -11,6 +11,7 @@ import { MistypedValueError } from './operators.js';
 import { preparedOf, type Policy, type PreparedPolicy } from './policy.js';
 import { toolCallProblem } from './tool-calls.js';
 import { builtInFactValues, InvalidTurnError, type FactProvider, type Turn, toolFact } from './turn.js';
+import { parameterFacts, parameterFactValue } from './parameter-facts.js';
 
 export interface DecideOptions {
   /** Custom facts: values or functions of the turn (sync or async). `turn.facts` wins over these. */
@@ -26,10 +27,21 @@ export interface DecideOptions {
    * unsettled then fails the decision closed with the code FACT_TIMEOUT.
    */
   factTimeoutMs?: number;
+  /**
+   * The absolute directory relative paths in path conditions resolve against (the tool's working
+   * directory). Without it, relative paths resolve against an unknown directory, and a path that
+   * climbs above it, or an absolute path compared with a relative one, fails closed.
+   */
+  workingDirectory?: string;
+  /** The absolute home directory `~` stands for in path conditions; without it, `~` fails closed. */
+  home?: string;
 }
 
 /** The options of a call that gives none (no object allocated per decision). */
 const noOptions: DecideOptions = Object.freeze({});
+
+/** What paths resolve against when the decision was given neither a working directory nor a home. */
+const noDirectory = Object.freeze({});
 
 /** How long an asynchronous custom fact may take by default. */
 const defaultFactTimeoutMs = 5_000;
@@ -89,8 +101,8 @@ function setFact(facts: Record<string, unknown>, name: string, value: unknown): 
 }
 
 /** The facts of each tool call of the turn (one entry when the turn has no or one tool call). */
-function builtInFactsPerCall(prepared: PreparedPolicy, policy: Policy, turn: Turn): Record<string, unknown>[] {
-  const facts = builtInFactsOfTurn(prepared, policy, turn);
+function builtInFactsPerCall(prepared: PreparedPolicy, policy: Policy, turn: Turn, options: DecideOptions): Record<string, unknown>[] {
+  const facts = builtInFactsOfTurn(prepared, policy, turn, options);
   return Array.isArray(facts) ? facts : [facts];
 }
 
@@ -98,10 +110,14 @@ function builtInFactsPerCall(prepared: PreparedPolicy, policy: Policy, turn: Tur
  * The facts of a turn: one object, or one per tool call when it has several. The common turn
  * (one or no tool call) allocates no list.
  */
-function builtInFactsOfTurn(prepared: PreparedPolicy, policy: Policy, turn: Turn): Record<string, unknown> | Record<string, unknown>[] {
+function builtInFactsOfTurn(prepared: PreparedPolicy, policy: Policy, turn: Turn, options: DecideOptions): Record<string, unknown> | Record<string, unknown>[] {
   let base: Record<string, unknown>;
   try {
     base = builtInFactValues(turn, policy.document.maxAutoReplies, prepared.readsCode);
+    // No history is not an empty one: a history rule would silently never fire.
+    if (prepared.readsHistory && base.history === undefined)
+      throw new DecidingError('MISSING_FACT', `policy ${policy.name} reads the run's history, but the turn has none: decide through a supervisor, or give history (emptyHistory() on a run's first turn)`);
+    base.directory = options.workingDirectory === undefined && options.home === undefined ? noDirectory : { ...(options.workingDirectory !== undefined ? { workingDirectory: options.workingDirectory } : {}), ...(options.home !== undefined ? { home: options.home } : {}) };
     if (turn.toolCalls !== undefined && !Array.isArray(turn.toolCalls)) throw new InvalidTurnError('toolCalls must be a list');
     // Deciding on one and ignoring the other could let the other through undecided.
     if (turn.tool !== undefined && turn.toolCalls !== undefined)
@@ -176,8 +192,8 @@ export function decideSync(policy: Policy, turn: Turn, options: DecideOptions = 
   const prepared = preparedOf(policy);
   if (options.engine === 'reference') throw new ConfigurationError('the reference engine is asynchronous: use decide()');
   try {
-    if (!prepared.customFacts.length) return resolveFast(prepared, builtInFactsOfTurn(prepared, policy, turn), options);
-    const perCall = builtInFactsPerCall(prepared, policy, turn);
+    if (!prepared.customFacts.length) return resolveFast(prepared, builtInFactsOfTurn(prepared, policy, turn, options), options);
+    const perCall = builtInFactsPerCall(prepared, policy, turn, options);
     for (const name of prepared.customFacts) {
       const value = callProvider(policy, name, provider(policy, turn, options, name), turn);
       if (value instanceof Promise) {
@@ -212,7 +228,7 @@ export async function decide(policy: Policy, turn: Turn, options: DecideOptions 
   if (timeout !== undefined && (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0))
     throw new ConfigurationError(`factTimeoutMs must be a finite number of milliseconds ≥ 0, not ${String(timeout)}`);
   try {
-    const perCall = builtInFactsPerCall(prepared, policy, turn);
+    const perCall = builtInFactsPerCall(prepared, policy, turn, options);
     const pending = startCustomFacts(policy, prepared, turn, options);
     if (options.engine === 'reference') return await decideByReference(policy, prepared, perCall, pending, options);
     const values = await settledFacts(pending);
@@ -256,11 +272,17 @@ async function decideByReference(policy: Policy, prepared: PreparedPolicy, perCa
   // json-rules-engine resolves facts itself, lazily, from these (already started) promises.
   const dynamic: Record<string, () => unknown> = {};
   prepared.customFacts.forEach((name, i) => setFact(dynamic, name, () => pending[i]));
+  // Parameterised facts are json-rules-engine dynamic facts, computed as the fast evaluator does.
+  const parameterised = (facts: Record<string, unknown>) => {
+    const computed: Record<string, unknown> = {};
+    for (const name of parameterFacts) setFact(computed, name, (params: Record<string, unknown>) => parameterFactValue(name, facts[name], Object.keys(params ?? {}).length ? params : undefined));
+    return computed;
+  };
   const runs: Array<{ fired: number[]; traces: Map<string, TraceNode> }> = [];
   let failure: { error: unknown; facts: Record<string, unknown> } | undefined;
   for (const facts of perCall) {
     try {
-      const result = await evaluator.run({ ...facts, ...dynamic });
+      const result = await evaluator.run({ ...facts, ...parameterised(facts), ...dynamic });
       runs.push({ fired: prepared.rules.flatMap((rule, index) => (result.fired.has(rule.name) ? [index] : [])), traces: result.traces });
     } catch (error) {
       failure = { error, facts };

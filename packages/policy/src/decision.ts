@@ -8,7 +8,7 @@ export type TraceNode =
   | { all: TraceNode[]; result: boolean }
   | { any: TraceNode[]; result: boolean }
   | { not: TraceNode; result: boolean }
-  | { fact: string; path?: string; operator: string; value: unknown; factResult: unknown; valueResult?: unknown; result: boolean };
+  | { fact: string; path?: string; params?: Record<string, unknown>; operator: string; value: unknown; factResult: unknown; valueResult?: unknown; result: boolean };
 
 export interface RuleTrace {
   rule: string;

@@ -11,6 +11,11 @@ export type ActionType = 'continue' | 'escalate' | 'stop';
 export interface FactReference {
   fact: string;
   path?: string;
+  /**
+   * What a parameterised built-in fact computes: `history` takes `{ window?, calls? }` (the last
+   * N turns; one tool's count), `directory` (only as the value of `pathWithin`) `{ path }`.
+   */
+  params?: Record<string, unknown>;
 }
 
 export interface LeafCondition extends FactReference {

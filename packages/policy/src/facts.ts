@@ -10,6 +10,8 @@ export interface FactDefinition {
   fields?: Record<string, FactDefinition>;
   /** The only values a string fact can take, so comparing with anything else is a mistake. */
   values?: readonly string[];
+  /** Every field of an object fact whose fields are named by the data (tool names): its definition. */
+  entries?: FactDefinition;
 }
 
 /**
@@ -42,6 +44,16 @@ export const builtInFacts: Readonly<Record<string, FactDefinition>> = {
       prompt: { type: 'number', description: 'prompt tokens' },
       completion: { type: 'number', description: 'completion tokens' },
       total: { type: 'number', description: 'all tokens' },
+    },
+  },
+  history: {
+    type: 'object',
+    description: 'the earlier turns of the run; `in last N steps` keeps the last N',
+    fields: {
+      tools: { type: 'list', description: 'each tool called so far, once, in the order of its first call' },
+      calls: { type: 'object', description: 'calls so far by tool: history.calls.refund', entries: { type: 'number', description: 'calls of this tool so far (0 when never called)' } },
+      errors: { type: 'number', description: 'earlier turns that carried an error' },
+      turns: { type: 'number', description: 'earlier turns' },
     },
   },
   code: {

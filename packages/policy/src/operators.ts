@@ -8,10 +8,11 @@
 // cannot take makes the whole decision fail closed (MISTYPED_FACT), whatever the other conditions.
 import type { Engine, Operator } from 'json-rules-engine';
 import { loadOnUse } from './load-on-use.js';
+import { pathTest } from './paths.js';
 import { PolicyRegex } from './policy-regex.js';
 
 /** What a test needs on its left (and, for numbers, on its right); see `mistypedSide`. */
-export type Takes = 'text' | 'text or list' | 'list' | 'number' | 'comparable' | 'anything';
+export type Takes = 'text' | 'text or list' | 'list' | 'number' | 'comparable' | 'path' | 'anything';
 
 /** Regexes compiled for one owner (a fast evaluator, an engine's operators); freed with it. */
 export type RegexLookup = (value: { pattern: string; flags: string }) => PolicyRegex;
@@ -40,7 +41,7 @@ export interface SourceContext {
 
 export interface OperatorDefinition {
   /** Value the operator takes on the right: checked by the JSON Schema of compiled policies. */
-  value: 'string' | 'strings' | 'scalar' | 'scalars' | 'number' | 'count' | 'boolean' | 'regex';
+  value: 'string' | 'strings' | 'scalar' | 'scalars' | 'number' | 'count' | 'boolean' | 'regex' | 'directory';
   /** Whether the right-hand side may be another fact (`auto_replies >= max_auto_replies`). */
   acceptsFact?: boolean;
   takes: Takes;
@@ -93,6 +94,8 @@ export function mistypedSide(takes: Takes, fact: unknown, value: unknown, list =
     case 'number':
       if (present(fact) && !isNumber(fact)) return 'fact';
       return present(value) && !isNumber(value) ? 'value' : undefined;
+    case 'path':
+      return present(fact) && typeof pathTest(fact, value) === 'object' ? 'fact' : undefined;
     case 'comparable': {
       if (!present(fact)) return undefined;
       if (list) return (value as unknown[]).some((item) => comparable(fact, item)) ? undefined : 'fact';
@@ -142,6 +145,8 @@ export function guardSource(definition: OperatorDefinition, context: SourceConte
       return `(${fact} != null && !Array.isArray(${fact}))`;
     case 'number':
       return `(${fact} != null && ${context.number()} !== ${context.number()})`;
+    case 'path':
+      return `(${fact} != null && typeof pathTest(${fact}, ${context.value}) === "object")`;
     case 'comparable': {
       if (literal === undefined) return `(${fact} != null && ${context.value} != null && !comparable(${fact}, ${context.value}))`;
       const items = Array.isArray(literal) ? literal : [literal];
@@ -296,6 +301,12 @@ export const operators: Readonly<Record<string, OperatorDefinition>> = {
     takes: 'anything',
     holds: (fact, value) => present(fact) === value,
     source: ({ fact, value }) => `((${fact} !== undefined && ${fact} !== null) === ${value})`,
+  },
+  pathWithin: {
+    value: 'directory',
+    takes: 'path',
+    holds: (fact, value) => present(fact) && pathTest(fact, value) === true,
+    source: ({ fact, value }) => `(${fact} != null && pathTest(${fact}, ${value}) === true)`,
   },
   everyNth: {
     value: 'count',

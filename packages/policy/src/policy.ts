@@ -32,6 +32,8 @@ export interface PreparedPolicy {
   /** Custom facts the rules read; only these are resolved per decision. */
   customFacts: readonly string[];
   readsCode: boolean;
+  /** Whether a rule reads `history`: then a turn without one fails closed. */
+  readsHistory: boolean;
   identity: { name: string; version?: string; hash: string };
 }
 
@@ -105,6 +107,7 @@ export function createPolicy(input: PolicyDocument, file?: string, regexes?: Reg
     fast: compileFastEvaluator(rules, regexes),
     customFacts: Object.keys(document.facts).filter((name) => read.has(name)),
     readsCode: read.has('code'),
+    readsHistory: read.has('history'),
     identity: { name: document.name, ...(document.version !== undefined ? { version: document.version } : {}), hash },
   });
   return policy;

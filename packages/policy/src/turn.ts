@@ -1,6 +1,7 @@
 // A turn, as the host describes it, becomes the facts a policy reads. A turn that cannot be
 // read is an error the caller turns into a fail-closed decision.
 import { defaultMaxAutoReplies } from './facts.js';
+import { historyProblem, type RunHistory } from './history.js';
 
 export interface ToolCall {
   name: string;
@@ -44,6 +45,11 @@ export interface Turn {
   code?: readonly CodeBlock[];
   /** Values of the custom facts the policy declares. */
   facts?: Readonly<Record<string, FactProvider>>;
+  /**
+   * The earlier turns of the run, for history rules: filled in by the supervisor, replay and
+   * policy tests (`historyAfter`). A policy that reads `history` fails closed without it.
+   */
+  history?: RunHistory;
 }
 
 export class InvalidTurnError extends Error {
@@ -191,6 +197,10 @@ export function builtInFactValues(turn: Turn, policyMaxAutoReplies: number | und
     const blocks = turn.code ?? findCodeBlocks(content);
     code = { count: blocks.length, languages: blocks.map((b) => b.language), text: blocks.map((b) => b.code).join('\n') };
   }
+  if (turn.history !== undefined) {
+    const problem = historyProblem(turn.history);
+    if (problem) fail(problem);
+  }
   return {
     content,
     role,
@@ -207,5 +217,6 @@ export function builtInFactValues(turn: Turn, policyMaxAutoReplies: number | und
       ? { prompt: optionalNumber(tokens.prompt, 'tokens.prompt'), completion: optionalNumber(tokens.completion, 'tokens.completion'), total: optionalNumber(tokens.total, 'tokens.total') }
       : undefined,
     code,
+    history: turn.history,
   };
 }

@@ -4,13 +4,16 @@ import { documentFormat } from '../document.js';
 import { factTypes, resettableCounters } from '../facts.js';
 import { operators, type OperatorDefinition } from '../operators.js';
 import { maxDurationMs } from '../syntax/lexer.js';
+import { maxHistoryWindow } from '../history.js';
 
 const name = '^[A-Za-z_][A-Za-z0-9_]*$';
 const factReference = {
   type: 'object',
   required: ['fact'],
   additionalProperties: false,
-  properties: { fact: { type: 'string', pattern: name }, path: { $ref: '#/$defs/path' } },
+  properties: { fact: { type: 'string', pattern: name }, path: { $ref: '#/$defs/path' }, params: { $ref: '#/$defs/historyParams' } },
+  if: { type: 'object', required: ['params'] },
+  then: { properties: { fact: { const: 'history' } } },
 };
 const scalar = { type: ['string', 'number', 'boolean'] };
 
@@ -22,6 +25,15 @@ const valueSchemas: Record<OperatorDefinition['value'], object> = {
   number: { type: 'number' },
   count: { type: 'integer', minimum: 1 },
   boolean: { type: 'boolean' },
+  directory: {
+    type: 'object',
+    required: ['fact', 'params'],
+    additionalProperties: false,
+    properties: {
+      fact: { const: 'directory' },
+      params: { type: 'object', required: ['path'], additionalProperties: false, properties: { path: { type: 'string', minLength: 1 } } },
+    },
+  },
   regex: {
     type: 'object',
     required: ['pattern', 'flags'],
@@ -93,6 +105,11 @@ export const policyDocumentSchema = {
   $defs: {
     path: { type: 'string', pattern: "^\\$(\\.[A-Za-z_][A-Za-z0-9_]*|\\[[0-9]+\\]|\\['[A-Za-z0-9_\\- ]+'\\])+$" },
     factReference,
+    historyParams: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { window: { type: 'integer', minimum: 1, maximum: maxHistoryWindow }, calls: { type: 'string', minLength: 1 } },
+    },
     rule: {
       type: 'object',
       required: ['name', 'conditions', 'event'],
@@ -124,13 +141,18 @@ export const policyDocumentSchema = {
       properties: {
         fact: { type: 'string', pattern: name },
         path: { $ref: '#/$defs/path' },
+        params: { $ref: '#/$defs/historyParams' },
         operator: { enum: Object.keys(operators) },
         value: true,
       },
-      allOf: Object.entries(operators).map(([operator, definition]) => ({
-        if: { type: 'object', properties: { operator: { const: operator } }, required: ['operator'] },
-        then: { properties: { value: valueSchema(definition) } },
-      })),
+      allOf: [
+        // Only `history` takes parameters (a window, one tool's count).
+        { if: { type: 'object', required: ['params'] }, then: { properties: { fact: { const: 'history' } } } },
+        ...Object.entries(operators).map(([operator, definition]) => ({
+          if: { type: 'object', properties: { operator: { const: operator } }, required: ['operator'] },
+          then: { properties: { value: valueSchema(definition) } },
+        })),
+      ],
     },
     event: {
       type: 'object',

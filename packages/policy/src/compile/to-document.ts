@@ -83,13 +83,21 @@ export function toJsonPath(path: ast.FieldRef['path']): string | undefined {
   );
 }
 
-function reference(field: ast.FieldRef): FactReference {
+/**
+ * The reference a field compiles to. `history.calls.<tool>` reads one tool's count (0 when never
+ * called), so `history.calls.refund < 1` holds before the first refund; a window is a parameter.
+ */
+function reference(field: ast.FieldRef, window?: ast.HistoryWindow): FactReference {
+  const historyWindow = window && field.fact.name === 'history' ? { window: window.steps.value } : {};
+  if (field.fact.name === 'history' && field.path.length === 2 && field.path[0]!.key === 'calls')
+    return { fact: 'history', params: { calls: String(field.path[1]!.key), ...historyWindow } };
   const path = toJsonPath(field.path);
-  return path ? { fact: field.fact.name, path } : { fact: field.fact.name };
+  const params = Object.keys(historyWindow).length ? { params: historyWindow } : {};
+  return path ? { fact: field.fact.name, path, ...params } : { fact: field.fact.name, ...params };
 }
 
-function leaf(field: ast.FieldRef, operator: string, value: unknown): ConditionNode {
-  return { ...reference(field), operator, value };
+function leaf(field: ast.FieldRef, operator: string, value: unknown, window?: ast.HistoryWindow): ConditionNode {
+  return { ...reference(field, window), operator, value };
 }
 
 const textOperators: Record<ast.TextOperator, string> = {
@@ -102,8 +110,8 @@ const textOperators: Record<ast.TextOperator, string> = {
 
 const compareOperators: Record<ast.CompareOperator, string> = { '>': 'numberAbove', '>=': 'numberAtLeast', '<': 'numberBelow', '<=': 'numberAtMost' };
 
-function operand(value: ast.Operand): unknown {
-  return value.kind === 'field' ? reference(value) : value.value;
+function operand(value: ast.Operand, window?: ast.HistoryWindow): unknown {
+  return value.kind === 'field' ? reference(value, window) : value.value;
 }
 
 export function condition(node: ast.Condition, typeOf: TypeOf): ConditionNode {
@@ -117,23 +125,27 @@ export function condition(node: ast.Condition, typeOf: TypeOf): ConditionNode {
     case 'text': {
       if (node.operator === 'contains' && node.value.kind === 'string' && !node.ignoreCase) {
         const type = typeOf(node.field);
-        if (type === 'list') return leaf(node.field, 'listContains', node.value.value);
-        if (type === 'any') return leaf(node.field, 'textOrListContains', node.value.value);
+        if (type === 'list') return leaf(node.field, 'listContains', node.value.value, node.window);
+        if (type === 'any') return leaf(node.field, 'textOrListContains', node.value.value, node.window);
       }
       const base = textOperators[node.operator];
       const lower = (s: string) => (node.ignoreCase ? s.toLowerCase() : s);
       const value = node.value.kind === 'string' ? lower(node.value.value) : node.value.items.map((item) => lower(String(item.value)));
-      return leaf(node.field, node.ignoreCase ? `${base}IgnoreCase` : base, value);
+      return leaf(node.field, node.ignoreCase ? `${base}IgnoreCase` : base, value, node.window);
     }
     case 'equals': {
-      const value = node.ignoreCase && node.value.kind === 'string' ? node.value.value.toLowerCase() : operand(node.value);
-      const test = leaf(node.field, node.ignoreCase ? 'equalsIgnoreCase' : 'equals', value);
+      const value = node.ignoreCase && node.value.kind === 'string' ? node.value.value.toLowerCase() : operand(node.value, node.window);
+      const test = leaf(node.field, node.ignoreCase ? 'equalsIgnoreCase' : 'equals', value, node.window);
       return node.negated ? { not: test } : test;
     }
     case 'matches':
       return leaf(node.field, 'textMatches', { pattern: node.value.pattern, flags: node.value.flags });
     case 'compare':
-      return leaf(node.field, compareOperators[node.operator], operand(node.value));
+      return leaf(node.field, compareOperators[node.operator], operand(node.value, node.window), node.window);
+    case 'within': {
+      const test = leaf(node.field, 'pathWithin', { fact: 'directory', params: { path: node.value.value } });
+      return node.negated ? { not: test } : test;
+    }
     case 'in': {
       const test = leaf(node.field, 'oneOf', node.value.items.map((item) => item.value));
       return node.negated ? { not: test } : test;

@@ -116,7 +116,9 @@ export function checkDocument(document: PolicyDocument, locate: Locate, regexes:
         else visit(node.not, `${pointer}/not`);
         return;
       }
-      for (const reference of [node, node.value]) {
+      // A path test's directory is the policy's own (the schema checked its shape).
+      const references = node.operator === 'pathWithin' ? [node] : [node, node.value];
+      for (const reference of references) {
         if (reference === null || typeof reference !== 'object' || !('fact' in (reference as object))) continue;
         const { fact, path } = reference as { fact: string; path?: string };
         const declared = ownDefinition(custom, fact);

@@ -10,6 +10,8 @@ import { comparable, guardSource, numberOf, operators, regexLookup, sameValue, t
 import { KeywordScan } from './keyword-scan.js';
 import { mistypedValue } from './mistyped.js';
 import { pathKeys, readPath } from './path.js';
+import { parameterFacts, parameterFactValue } from '../parameter-facts.js';
+import { pathTest } from '../paths.js';
 
 export interface FastEvaluator {
   /**
@@ -45,7 +47,7 @@ const keywordOperators: Readonly<Record<string, boolean>> = {
 
 const lowerOf = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : false);
 
-const referenceKey = (reference: FactReference) => `${reference.fact}\u0000${reference.path ?? ''}`;
+const referenceKey = (reference: FactReference) => `${reference.fact}\u0000${reference.path ?? ''}\u0000${reference.params ? JSON.stringify(reference.params) : ''}`;
 
 function leaves(node: ConditionNode, into: LeafCondition[] = []): LeafCondition[] {
   if (isLeaf(node)) into.push(node);
@@ -201,6 +203,7 @@ export function compileFastEvaluator(rules: readonly CompiledRule[], regexes: Re
     }
     const fields = [`fact: ${JSON.stringify(node.fact)}`];
     if (node.path) fields.push(`path: ${JSON.stringify(node.path)}`);
+    if (node.params) fields.push(`params: ${constant(node.params)}`);
     fields.push(`operator: ${JSON.stringify(node.operator)}`, `value: ${constant(node.value)}`, `factResult: ${read(node).variable}`);
     if (isReference(node.value)) fields.push(`valueResult: ${read(node.value).variable}`);
     fields.push(`result: ${test(node)}`);
@@ -227,7 +230,8 @@ export function compileFastEvaluator(rules: readonly CompiledRule[], regexes: Re
       const { variable, number, reference } = references.get(key)!;
       // Facts are own properties; a name Object.prototype also has must not find its member.
       const name = JSON.stringify(reference.fact);
-      const root = reference.fact in Object.prototype ? `(hasOwn(f, ${name}) ? f[${name}] : undefined)` : `f[${name}]`;
+      let root = reference.fact in Object.prototype ? `(hasOwn(f, ${name}) ? f[${name}] : undefined)` : `f[${name}]`;
+      if (parameterFacts.has(reference.fact)) root = `P(${name}, ${root}, ${constant(reference.params)})`;
       const valueSource = reference.path ? `readPath(${root}, ${constant(Object.freeze(pathKeys(reference.path)))})` : root;
       const numeric = number ? ` const ${number} = typeof ${variable} === "number" ? ${variable} : numberOf(${variable});` : '';
       return `  const ${variable} = ${valueSource};${numeric}`;
@@ -252,7 +256,7 @@ export function compileFastEvaluator(rules: readonly CompiledRule[], regexes: Re
     const { rule, leaf } = guardOwners[index]!;
     throw mistypedValue(rule, leaf, side, factValue, rightValue);
   };
-  const helpers = { hasOwn: Object.hasOwn, readPath, numberOf, comparable, sameValue, lowerOf, M: mistyped, R: runtime };
+  const helpers = { hasOwn: Object.hasOwn, readPath, numberOf, comparable, sameValue, lowerOf, pathTest, P: parameterFactValue, M: mistyped, R: runtime };
   const compiled = new Function('K', ...Object.keys(helpers), body)(constants, ...Object.values(helpers)) as {
     firstFiring: FastEvaluator['firstFiring'];
     State: unknown;

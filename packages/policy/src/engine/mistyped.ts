@@ -5,6 +5,8 @@
 import { isLeaf, type CompiledRule, type ConditionNode, type FactReference, type LeafCondition } from '../document.js';
 import { MistypedValueError, mistypedSide, operators } from '../operators.js';
 import { pathKeys, readPath } from './path.js';
+import { parameterFacts, parameterFactValue } from '../parameter-facts.js';
+import { pathTest } from '../paths.js';
 
 const isReference = (value: unknown): value is FactReference => value !== null && typeof value === 'object' && !Array.isArray(value) && 'fact' in value;
 
@@ -42,14 +44,18 @@ export function mistypedValue(rule: string, leaf: LeafCondition, side: 'fact' | 
   const reference = side === 'fact' ? leaf : (leaf.value as FactReference);
   const value = side === 'fact' ? factValue : rightValue;
   let problem: string;
-  if (takes !== 'comparable') problem = `not ${expected[takes]}`;
+  if (takes === 'path') {
+    const outcome = pathTest(factValue, rightValue);
+    problem = typeof outcome === 'object' ? `which cannot be resolved as a path: ${outcome.problem}` : 'not a path';
+  } else if (takes !== 'comparable') problem = `not ${expected[takes]}`;
   else if (isReference(leaf.value)) problem = `which cannot be compared with ${fieldName(leaf.value)} (${preview(rightValue)})`;
   else problem = `which cannot be compared with ${preview(leaf.value)}`;
   return new MistypedValueError(`rule ${rule}: ${fieldName(reference)} is ${preview(value)}, ${problem}`);
 }
 
 function read(facts: Record<string, unknown>, reference: FactReference): unknown {
-  const root = Object.hasOwn(facts, reference.fact) ? facts[reference.fact] : undefined;
+  let root = Object.hasOwn(facts, reference.fact) ? facts[reference.fact] : undefined;
+  if (parameterFacts.has(reference.fact)) root = parameterFactValue(reference.fact, root, reference.params);
   return reference.path ? readPath(root, pathKeys(reference.path)) : root;
 }
 

@@ -58,6 +58,7 @@ function toTrace(node: any): TraceNode {
   return {
     fact: node.fact,
     ...(node.path ? { path: node.path } : {}),
+    ...(node.params ? { params: node.params } : {}),
     operator: node.operator,
     value: node.value,
     factResult: node.factResult,

@@ -56,7 +56,9 @@ type Scalar = ast.StringLiteral | ast.NumberLiteral | ast.BooleanLiteral;
 class Decompiler {
   readonly spelled = new Spelled();
 
-  field(fact: string, path: string | undefined): ast.FieldRef | undefined {
+  field(fact: string, path: string | undefined, params?: Record<string, unknown>): ast.FieldRef | undefined {
+    // `history.calls.refund` compiles to one tool's count, a parameter of `history`.
+    if (fact === 'history' && typeof params?.calls === 'string' && path === undefined) path = identifier.test(params.calls) ? `$.calls.${params.calls}` : `$.calls['${params.calls}']`;
     const keys = path === undefined ? [] : pathKeys(path);
     if (!keys || !identifier.test(fact)) return undefined;
     const name = { name: fact, span: this.spelled.add(fact) };
@@ -76,8 +78,8 @@ class Decompiler {
 
   operand(value: unknown): ast.Operand | undefined {
     if (value !== null && typeof value === 'object' && !Array.isArray(value) && typeof (value as { fact?: unknown }).fact === 'string') {
-      const reference = value as { fact: string; path?: string };
-      return this.field(reference.fact, reference.path);
+      const reference = value as { fact: string; path?: string; params?: Record<string, unknown> };
+      return this.field(reference.fact, reference.path, reference.params);
     }
     return this.scalar(value);
   }
@@ -90,10 +92,23 @@ class Decompiler {
   }
 
   test(leaf: LeafCondition): Test | undefined {
-    const field = this.field(leaf.fact, leaf.path);
+    const test = this.unwindowed(leaf);
+    const steps = leaf.params?.window;
+    if (!test || typeof steps !== 'number') return test;
+    if (test.kind !== 'compare' && test.kind !== 'equals' && test.kind !== 'text') return undefined;
+    return { ...test, window: { steps: { kind: 'number', value: steps, span: test.span }, span: test.span } };
+  }
+
+  unwindowed(leaf: LeafCondition): Test | undefined {
+    const field = this.field(leaf.fact, leaf.path, leaf.params);
     if (!field) return undefined;
     const span = field.span;
     const operatorSpan = span;
+    if (leaf.operator === 'pathWithin') {
+      const root = (leaf.value as { params?: { path?: unknown } } | null)?.params?.path;
+      const value = this.scalar(root);
+      return value?.kind === 'string' ? { kind: 'within', negated: false, field, value, span, operatorSpan } : undefined;
+    }
     const ignoreCase = leaf.operator.endsWith('IgnoreCase');
     const operator = ignoreCase ? leaf.operator.slice(0, -'IgnoreCase'.length) : leaf.operator;
     const text = textOperators[operator];

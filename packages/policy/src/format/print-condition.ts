@@ -26,20 +26,23 @@ export type Test = Exclude<ast.Condition, { kind: 'and' | 'or' | 'not' }>;
 export function printTest(ctx: Spelling, node: Test): string {
   const field = printField(ctx, node.field);
   const ignoring = (on: boolean) => (on ? ' ignoring case' : '');
+  const window = (given: ast.HistoryWindow | undefined) => (given ? ` in last ${given.steps.value} ${given.steps.value === 1 ? 'step' : 'steps'}` : '');
   switch (node.kind) {
     case 'text': {
       const value = node.value.kind === 'list' ? printList(ctx, node.value) : printOperand(ctx, node.value);
-      return `${field} ${textOperatorWords[node.operator]} ${value}${ignoring(node.ignoreCase)}`;
+      return `${field} ${textOperatorWords[node.operator]} ${value}${ignoring(node.ignoreCase)}${window(node.window)}`;
     }
     case 'equals': {
       // `equals` and `==` are the same test; the author's word is kept.
       const operator = node.negated ? '!=' : ctx.source.tokens(node.operatorSpan);
-      return `${field} ${operator} ${printOperand(ctx, node.value)}${ignoring(node.ignoreCase)}`;
+      return `${field} ${operator} ${printOperand(ctx, node.value)}${ignoring(node.ignoreCase)}${window(node.window)}`;
     }
     case 'matches':
       return `${field} matches ${printRegex(node.value)}`;
     case 'compare':
-      return `${field} ${node.operator} ${printOperand(ctx, node.value)}`;
+      return `${field} ${node.operator} ${printOperand(ctx, node.value)}${window(node.window)}`;
+    case 'within':
+      return `${field} ${node.negated ? 'not within' : 'within'} ${printOperand(ctx, node.value)}`;
     case 'in':
       return `${field} ${node.negated ? 'not in' : 'in'} ${printList(ctx, node.value)}`;
     case 'exists':

@@ -96,6 +96,21 @@ export const exists = ([fieldRef, operator]: Data): ast.Condition => ({ kind: 'e
 export const every = ([keyword, count, fieldRef]: Data): ast.Condition => ({
   kind: 'every', count: number([count]), field: fieldRef, span: extent(keyword, fieldRef), operatorSpan: extent(keyword),
 });
+export const window = ([keyword, , count, unit]: Data): ast.HistoryWindow => ({ steps: number([count]), span: extent(keyword, unit) });
+/** A test followed by a window: the test as `build` makes it from the data before the window. */
+export const windowed =
+  (build: (data: Data) => ast.Condition) =>
+  (data: Data): ast.Condition => {
+    const historyWindow: ast.HistoryWindow = data[data.length - 1];
+    return { ...build(data.slice(0, -1)), window: historyWindow, span: extent(data) } as ast.Condition;
+  };
+export const within =
+  (negated: boolean) =>
+  (data: Data): ast.Condition => {
+    const fieldRef = data[0];
+    const value: ast.StringLiteral = data[data.length - 1];
+    return { kind: 'within', negated, field: fieldRef, value, span: extent(data), operatorSpan: extent(data.slice(1, -1)) };
+  };
 export const truthy = ([fieldRef]: Data): ast.Condition => ({ kind: 'truthy', field: fieldRef, span: fieldRef.span });
 
 export const or = ([left, , right]: Data): ast.Condition => ({ kind: 'or', left, right, span: extent(left, right) });

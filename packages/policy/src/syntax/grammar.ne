@@ -70,9 +70,17 @@ test        -> field "contains" text ignoreCase:?                   {% b.text('c
              | field "not" "in" list                                {% b.inList(true) %}
              | field "exists"                                       {% b.exists %}
              | "every" %number field                                {% b.every %}
+             | field (">" | ">=" | "<" | "<=") operand window       {% b.windowed(b.compare) %}
+             | field ("equals" | "==") operand window               {% b.windowed(b.equals(false)) %}
+             | field "!=" operand window                            {% b.windowed(b.equals(true)) %}
+             | field "contains" text window                         {% b.windowed(b.text('contains')) %}
+             | field "within" text                                  {% b.within(false) %}
+             | field "not" "within" text                            {% b.within(true) %}
              | field                                                {% b.truthy %}
 
 ignoreCase  -> "ignoring" "case"                                    {% b.ignoreCase %}
+# A window over the run's history: `history.calls.refund > 3 in last 10 steps`.
+window      -> "in" "last" %number ("steps" | "step")               {% b.window %}
 
 field       -> %identifier segment:*                                {% b.field %}
 segment     -> "." (%identifier | %keyword)                         {% b.key %}
