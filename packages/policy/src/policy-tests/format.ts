@@ -99,6 +99,8 @@ export interface PolicyTestFileDefinition {
   policy?: string;
   description?: string;
   facts?: Record<string, unknown>;
+  /** What relative paths and `~` resolve against in path conditions. */
+  paths?: { workingDirectory?: string; home?: string };
   defaults?: TestTurn;
   cases: TestCaseDefinition[];
 }

@@ -48,6 +48,8 @@ export interface PolicyTestSuite {
   policyFile: string;
   policy: Policy;
   cases: PolicyTestCase[];
+  /** What path conditions resolve against: the file's `paths`. */
+  paths: { workingDirectory?: string; home?: string };
 }
 
 export interface LoadPolicyTestOptions {
@@ -237,7 +239,7 @@ function suiteOf(data: unknown, at: Locator, text: string, file: string, policy:
   const diagnostics = [...problems, ...(policy ? namesDiagnostics(data, policy, at) : [])];
   if (diagnostics.length || !policy) throw new PolicyTestError(inFileOrder(diagnostics), text, file);
   const definition = data as PolicyTestFileDefinition;
-  return { file, source: text, policyFile, policy, cases: definition.cases.map((item, i) => toCase(definition, item, i, at)) };
+  return { file, source: text, policyFile, policy, cases: definition.cases.map((item, i) => toCase(definition, item, i, at)), paths: { ...definition.paths } };
 }
 
 /**

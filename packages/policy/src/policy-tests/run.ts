@@ -5,6 +5,7 @@ import { decide } from '../decide.js';
 import type { Decision } from '../decision.js';
 import type { Turn } from '../turn.js';
 import { afterDecision, type LoopCounters } from './conversation.js';
+import { emptyHistory, historyAfter } from '../history.js';
 import { compareDecision, type Mismatch } from './expectation.js';
 import type { Expectation } from './format.js';
 import type { PolicyTestCase, PolicyTestSuite } from './load.js';
@@ -55,9 +56,12 @@ async function runCase(suite: PolicyTestSuite, item: PolicyTestCase, options: Ru
   const steps: StepResult[] = [];
   let counters: LoopCounters = { ...item.start };
   let problem: string | undefined;
-  const decideOptions = { explain: 'all' as const, engine: options.engine ?? 'fast', facts: item.facts, humanAvailable: item.humanAvailable };
+  const decideOptions = { explain: 'all' as const, engine: options.engine ?? 'fast', facts: item.facts, humanAvailable: item.humanAvailable, ...suite.paths };
+  // A single turn is the first of its run; a conversation's turns build the history as the supervisor does.
+  let history = emptyHistory();
   for (const [index, step] of item.steps.entries()) {
-    let turn = step.turn;
+    let turn: Turn = { ...step.turn, history };
+    history = historyAfter(history, step.turn);
     if (item.kind === 'conversation') {
       // A turn that sets a counter restarts the count from its value.
       counters = { step: turn.step ?? counters.step, autoReplies: turn.autoReplies ?? counters.autoReplies };

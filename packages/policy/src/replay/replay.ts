@@ -4,6 +4,7 @@ import { decideSync } from '../decide.js';
 import type { Decision } from '../decision.js';
 import type { Policy } from '../policy.js';
 import type { Turn } from '../turn.js';
+import { emptyHistory, historyAfter } from '../history.js';
 import { readTranscriptLine, type TranscriptFormat } from './transcript.js';
 
 /**
@@ -21,6 +22,10 @@ export interface ReplayOptions {
   maxDifferences?: number;
   /** How many bad lines, and failed decisions, to list; all are counted. 100 by default. */
   maxSamples?: number;
+  /** What relative paths in path conditions resolve against (see DecideOptions). */
+  workingDirectory?: string;
+  /** What `~` in path conditions stands for (see DecideOptions). */
+  home?: string;
 }
 
 /**
@@ -166,7 +171,14 @@ function same(a: Decision, b: Decision): boolean {
 export function createReplay(policy: Policy, options: ReplayOptions = {}) {
   const maxDifferences = options.maxDifferences ?? 1000;
   const maxSamples = options.maxSamples ?? 100;
-  const decideOptions = options.facts ? { facts: options.facts } : {};
+  const decideOptions = {
+    ...(options.facts ? { facts: options.facts } : {}),
+    ...(options.workingDirectory !== undefined ? { workingDirectory: options.workingDirectory } : {}),
+    ...(options.home !== undefined ? { home: options.home } : {}),
+  };
+  // The run so far, built from the earlier turns of the transcript as the supervisor builds it;
+  // a turn that recorded its own history (an audit record) is decided on that one.
+  let history = emptyHistory();
   const { against } = options;
   const report: ReplayReport = {
     policy: identity(policy),
@@ -202,8 +214,10 @@ export function createReplay(policy: Policy, options: ReplayOptions = {}) {
     increment(counts.rules, decision.rule ?? '(default)');
   };
 
-  const turn = (value: Turn, place: TurnPlace): void => {
+  const turn = (recorded: Turn, place: TurnPlace): void => {
     report.turns++;
+    const value = recorded.history === undefined ? { ...recorded, history } : recorded;
+    history = historyAfter(history, recorded);
     const decision = decideOn(policy, value);
     count(report.decisions, decision, place);
     if (!against) return;

@@ -27,7 +27,7 @@ export type TranscriptLine =
 
 type Json = Record<string, unknown>;
 
-const turnKeys = ['content', 'role', 'sender', 'source', 'tool', 'toolCalls', 'error', 'step', 'autoReplies', 'maxAutoReplies', 'isTermination', 'elapsedMs', 'tokens', 'code', 'facts'];
+const turnKeys = ['content', 'role', 'sender', 'source', 'tool', 'toolCalls', 'error', 'step', 'autoReplies', 'maxAutoReplies', 'isTermination', 'elapsedMs', 'tokens', 'code', 'facts', 'history'];
 const messageKeys = ['name', 'tool_calls', 'tool_call_id', 'tool_responses'];
 
 function isObject(value: unknown): value is Json {

@@ -1,6 +1,6 @@
 // `handrail explain FILE --message TEXT …`: decide one turn described on the command line and
 // show why, rule by rule.
-import { decide, type PolicyDocument, type Turn } from '../../index.js';
+import { decide, historyOfTurns, type PolicyDocument, type Turn } from '../../index.js';
 import { CliError, UsageError, exitCodes, parseCommandLine, type Command } from '../command.js';
 import { formatExplanation } from '../../format/explanation.js';
 import { loadPolicyFromCommandLine } from '../load-policy-file.js';
@@ -22,6 +22,9 @@ const options = {
   'max-auto-replies': { type: 'string' },
   termination: { type: 'boolean' },
   fact: { type: 'string', multiple: true },
+  before: { type: 'string', multiple: true },
+  'working-directory': { type: 'string' },
+  home: { type: 'string' },
   engine: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
@@ -94,6 +97,10 @@ export const explain: Command = {
   --termination           the host's termination test matched
   --no-termination        it did not (by default, it matches when the message is "TERMINATE")
   --fact NAME=JSON        the value of a custom fact the policy declares (repeatable)
+  --before TOOL           a tool an earlier turn of the run called, for history rules (repeatable,
+                          in order; without it the turn is the first of its run)
+  --working-directory DIR what relative paths in path conditions resolve against
+  --home DIR              what ~ stands for in path conditions
   --engine fast|reference the evaluator (reference is json-rules-engine itself)
   --json                  print the whole decision as JSON`,
 
@@ -118,6 +125,11 @@ export const explain: Command = {
       ...(values['auto-replies'] !== undefined ? { autoReplies: count('auto-replies', values['auto-replies']) } : {}),
       ...(values['max-auto-replies'] !== undefined ? { maxAutoReplies: count('max-auto-replies', values['max-auto-replies']) } : {}),
       ...(values.termination !== undefined ? { isTermination: values.termination } : {}),
+      history: historyOfTurns((values.before ?? []).map((name) => ({ tool: { name } }))),
+    };
+    const paths = {
+      ...(values['working-directory'] !== undefined ? { workingDirectory: values['working-directory'] } : {}),
+      ...(values.home !== undefined ? { home: values.home } : {}),
     };
 
     const policy = await loadPolicyFromCommandLine(positionals[0]!);
@@ -126,7 +138,7 @@ export const explain: Command = {
       if (!declared.includes(name))
         io.stderr(`handrail: warning: policy ${policy.name} declares no fact "${name}"${declared.length ? ` (it declares ${declared.join(', ')})` : ''}\n`);
     }
-    const decision = await decide(policy, turn, { explain: 'all', engine, facts });
+    const decision = await decide(policy, turn, { explain: 'all', engine, facts, ...paths });
     if (decision.error?.code === 'MISSING_FACT') {
       const missing = declared.filter((name) => !(name in facts));
       io.stderr(`handrail: give the value of ${missing.map((name) => `"${name}"`).join(', ')} with --fact NAME=JSON\n`);

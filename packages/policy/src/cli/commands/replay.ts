@@ -11,6 +11,8 @@ const options = {
   progress: { type: 'boolean' },
   fact: { type: 'string', multiple: true },
   'max-differences': { type: 'string' },
+  'working-directory': { type: 'string' },
+  home: { type: 'string' },
 } as const;
 
 function badValue(message: string): never {
@@ -65,6 +67,9 @@ export const replay: Command = {
   --progress              report progress on stderr every second (by default, on a terminal)
   --fact NAME=JSON        the value of a custom fact, for turns that do not carry it (repeatable)
   --max-differences N     how many differences to list (1000 by default); all are counted
+  --working-directory DIR what relative paths in path conditions resolve against
+  --home DIR              what ~ stands for in path conditions
+  Each turn's history (for history rules) is built from the turns before it in TRANSCRIPT.
   Exits 0 when the transcript was read, whatever was decided; 1 when a file cannot be read.`,
 
   async run(args, io) {
@@ -92,6 +97,8 @@ export const replay: Command = {
       ...(against ? { against } : {}),
       ...(Object.keys(facts).length ? { facts } : {}),
       ...(max !== undefined ? { maxDifferences: Number(max) } : {}),
+      ...(values['working-directory'] !== undefined ? { workingDirectory: values['working-directory'] } : {}),
+      ...(values.home !== undefined ? { home: values.home } : {}),
       ...(showProgress ? { onProgress: progress.report } : {}),
     };
     let report: ReplayReport;
