@@ -1,7 +1,8 @@
 // The loop's counters, as the policy sees them: step, consecutive auto-replies per sender,
-// elapsed time. A step that went on without a person's word is an auto-reply; a person's answer
-// starts the count again.
-import type { Decision, Turn } from '@handrail/policy';
+// elapsed time, and the run's history (every turn decided, by @handrail/policy's historyAfter,
+// the one rule replay and policy tests follow too). A step that went on without a person's word
+// is an auto-reply; a person's answer starts the count again.
+import { emptyHistory, historyAfter, type Decision, type RunHistory, type Turn } from '@handrail/policy';
 import type { ApprovalAnswer } from '../channels/approval.js';
 import type { Verdict } from './verdict.js';
 
@@ -25,11 +26,32 @@ export class LoopCounters {
   #autoReplies = new Map<string, number>();
   #step = 0;
   #startedAt = Date.now();
+  #history: RunHistory = emptyHistory();
 
-  /** The turn with the counters filled in where the caller left them out. */
+  /**
+   * The turn with the counters filled in where the caller left them out; the turn joins the
+   * history of the turns after it, whatever is decided (a refused call was still attempted).
+   */
   next(turn: Turn, sender: string): Turn {
     this.#step += 1;
-    return { step: this.#step, autoReplies: this.#autoReplies.get(sender) ?? 0, elapsedMs: Date.now() - this.#startedAt, ...turn, sender };
+    const full = { step: this.#step, autoReplies: this.#autoReplies.get(sender) ?? 0, elapsedMs: Date.now() - this.#startedAt, history: this.#history, ...turn, sender };
+    this.#history = historyAfter(this.#history, full);
+    return full;
+  }
+
+  /**
+   * A pending question resumed by a supervisor that has seen fewer turns (another process): the
+   * history goes on from the question's turn, so later decisions see the same run.
+   */
+  resumeFrom(turn: Turn): void {
+    const before = turn.history;
+    if (before === undefined || before === null || typeof before !== 'object' || !(before.turns >= this.#history.turns)) return;
+    this.#history = historyAfter(before, turn);
+  }
+
+  /** The run's history so far. */
+  history(): RunHistory {
+    return this.#history;
   }
 
   applyReset(decision: Decision, sender: string): void {
@@ -48,5 +70,6 @@ export class LoopCounters {
     this.#autoReplies = new Map();
     this.#step = 0;
     this.#startedAt = Date.now();
+    this.#history = emptyHistory();
   }
 }

@@ -268,6 +268,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor<Verdict
         taken = outcome.answer;
       }
       const sender = pending.turn.sender ?? 'agent';
+      counters.resumeFrom(pending.turn);
       const audit = run?.audit ?? options.audit;
       await audit?.append(answerAuditEntry(pending.request, taken, { runId: pending.runId, id: `${pending.runId}/${pending.key}`, channel: taken.channel ?? 'resume' }));
       // The question said what a reject does; that is what it does.
