@@ -2,7 +2,7 @@
 // through the whole compiler) and random turns, compared decision by decision, traces included.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compilePolicy, decide, type Turn } from '../src/index.js';
+import { compilePolicy, decide, historyOfTurns, type Turn } from '../src/index.js';
 import { fuzzRuns } from '../../../test/adversarial/fuzz-runs.js';
 
 const words = ['delete', 'DROP TABLE', 'refund', 'Ünïcode', 'TERMINATE', 'error:', 'ok', '', 'a', 'NEEDS_REVIEW', 'İstanbul'];
@@ -39,6 +39,13 @@ const test: fc.Arbitrary<string> = fc.oneof(
   fc.tuple(scalarField, scalarField).map(([f, g]) => `${f} == ${g}`),
   fc.tuple(fc.constantFrom('tool.args.items', 'profile.tags'), word).map(([f, w]) => `${f} contains ${quote(w)}`),
   fc.tuple(fc.integer({ min: 1, max: 4 }), fc.constantFrom('auto_replies', 'step', 'risk')).map(([n, f]) => `every ${n} ${f}`),
+  // History: tools called before, counts of one tool (0 when never called), errors, in a window or not.
+  fc.tuple(fc.constantFrom('history.tools contains "refund"', 'history.tools contains "read_inbox"', 'history.calls.refund', 'history.calls.search', 'history.calls["odd-tool"]', 'history.errors', 'history.turns'), fc.constantFrom('>', '>=', '<', '<=', '==', '!='), fc.integer({ min: 0, max: 3 }), fc.constantFrom('', '', ' in last 1 step', ' in last 3 steps', ' in last 100 steps'))
+    .map(([f, op, n, w]) => (f.includes('contains') ? `${f}${w}` : `${f} ${op} ${n}${w}`)),
+  fc.constantFrom('history.calls.refund > history.calls.search', 'history.calls exists', 'history.tools contains "search"'),
+  // Paths, resolved lexically against the decision's working directory and home.
+  fc.tuple(fc.constantFrom('tool.args.path', 'tool.args.to', 'tool.args.amount', 'content'), fc.boolean(), fc.constantFrom('./workspace', '/srv/app/workspace', '~/notes', 'workspace/../workspace/', '/', '.'))
+    .map(([f, negated, root]) => `${f} ${negated ? 'not within' : 'within'} ${quote(root)}`),
 );
 
 const condition: fc.Arbitrary<string> = fc.letrec((tie) => ({
@@ -92,6 +99,7 @@ const args = fc.oneof(
       items: sometimes(fc.array(word, { maxLength: 2 })),
       'odd key': sometimes(word),
       flag: sometimes(fc.boolean()),
+      path: sometimes(fc.constantFrom('workspace/a.txt', './workspace', '../workspace/a', '/srv/app/workspace/x', '/srv/app/workspace-evil/x', '/etc/passwd', '~/notes/n.md', '~', '~root/x', 'a\u0000b', '', '.', '/srv/app/../app/workspace', 'workspace//b/', '%2e%2e/etc')),
     },
     { requiredKeys: [] },
   ),
@@ -128,6 +136,7 @@ const turnFields = fc.record(
     isTermination: fc.boolean(),
     elapsedMs: fc.constantFrom(0, 1500, 300_000, 300_001),
     tokens: fc.record({ total: fc.integer({ min: 0, max: 1000 }) }),
+    history: fc.array(fc.record({ tool: fc.record({ name: fc.constantFrom('refund', 'search', 'read_inbox', 'odd-tool', '__proto__') }), error: fc.constantFrom(undefined, 'failed') }, { requiredKeys: [] }), { maxLength: 8 }).map((earlier) => historyOfTurns(earlier as Turn[])),
     facts: fc.record(
       {
         risk: customValue(fc.integer({ min: 0, max: 6 })),
@@ -151,6 +160,9 @@ const turn: fc.Arbitrary<Turn> = fc
     return { ...rest, ...(keep !== 'toolCalls' && tool ? { tool } : {}), ...(keep !== 'tool' && toolCalls ? { toolCalls } : {}) } as Turn;
   });
 
+/** What paths resolve against: nothing, a working directory, a home, both, or one that is not absolute. */
+const pathContext = fc.constantFrom<Record<string, string>>({}, { workingDirectory: '/srv/app' }, { home: '/home/agent' }, { workingDirectory: '/srv/app', home: '/srv/app/workspace' }, { workingDirectory: 'relative' });
+
 /** Occasionally a fact that throws or has the wrong type: both evaluators must fail closed alike. */
 const brokenFacts = fc.constantFrom<Record<string, unknown> | undefined>(
   undefined,
@@ -166,16 +178,19 @@ describe('fast evaluator vs json-rules-engine', () => {
     let cases = 0;
     const codes = new Map<string, number>();
     await fc.assert(
-      fc.asyncProperty(policyText, fc.array(fc.tuple(turn, brokenFacts), { minLength: 50, maxLength: 50 }), async (text, turns) => {
+      fc.asyncProperty(policyText, fc.array(fc.tuple(turn, brokenFacts, pathContext), { minLength: 50, maxLength: 50 }), async (text, turns) => {
         const policy = compilePolicy(text);
-        for (const [t, broken] of turns) {
+        for (const [t, broken, paths] of turns) {
           const input = broken ? { ...t, facts: { ...t.facts, ...broken } } : t;
-          const fast = await decide(policy, input, { explain: 'all' });
-          const reference = await decide(policy, input, { explain: 'all', engine: 'reference' });
+          const fast = await decide(policy, input, { explain: 'all', ...paths });
+          const reference = await decide(policy, input, { explain: 'all', engine: 'reference', ...paths });
           expect(fast).toEqual(reference);
           cases++;
           const code = fast.error?.code ?? fast.action;
           codes.set(code, (codes.get(code) ?? 0) + 1);
+          const seen = fast.error?.message.includes('as a path') ? 'path failed closed' : fast.explanation.some((rule) => rule.result && JSON.stringify(rule.conditions).includes('"pathWithin"')) ? 'path rule held' : undefined;
+          const history = fast.explanation.some((rule) => rule.result && JSON.stringify(rule.conditions).includes('"fact":"history"')) ? 'history rule held' : undefined;
+          for (const outcome of [seen, history]) if (outcome) codes.set(outcome, (codes.get(outcome) ?? 0) + 1);
         }
       }),
       { numRuns: 200 },
@@ -183,6 +198,8 @@ describe('fast evaluator vs json-rules-engine', () => {
     expect(cases).toBeGreaterThanOrEqual(10_000);
     // The generated cases reach every outcome, failing closed on mistyped values among them.
     for (const code of ['continue', 'escalate', 'stop', 'MISTYPED_FACT', 'INVALID_TURN', 'FACT_FAILED', 'INVALID_FACT', 'INVALID_TOOL_CALL']) expect(codes.get(code) ?? 0, code).toBeGreaterThan(100);
+    // History and path rules among them: holding, and (for paths and a missing history) failing closed.
+    for (const code of ['MISSING_FACT', 'path failed closed', 'path rule held', 'history rule held']) expect(codes.get(code) ?? 0, code).toBeGreaterThan(20);
   }, 300_000);
 
   // Large policies take other paths: rules split into several generated functions, and the
