@@ -60,7 +60,7 @@ describe('the supervisor keeps the run\'s history', () => {
     // run's history (asked about, not let through), and its later turns go on from that history.
     const channel = new ScriptedChannel([{ kind: 'reject', message: 'not now' }, { kind: 'reject', message: 'still no' }]);
     const elsewhere = createSupervisor({ policy, channel, name: 'proxy' });
-    expect(await elsewhere.resume(pending, { kind: 'edit', args: { to: 'b@example.com' } })).toMatchObject({ kind: 'reject', decision: { rule: 'tainted' } });
+    expect(await elsewhere.resume(pending, { kind: 'edit', args: { to: 'b@example.com' }, at: new Date().toISOString() })).toMatchObject({ kind: 'reject', decision: { rule: 'tainted' } });
     expect(channel.requests[0]).toMatchObject({ tool: { name: 'send_email', args: { to: 'b@example.com' } } });
     expect(await elsewhere.check(call('send_email', { to: 'c@example.com' }))).toMatchObject({ kind: 'reject', decision: { rule: 'tainted' } });
 

@@ -86,9 +86,10 @@ export function formatDecisionLine(decision: Decision): string {
 
 /** One leaf condition as the policy writes it, and the value seen (and the other fact's, when it compares two). */
 function formatLeaf(node: Extract<TraceNode, { fact: string }>): string {
-  const { fact, path, operator, value } = node;
-  const other = isFactReference(value) ? ` (${formatValue(node.valueResult)})` : '';
-  return `${held(node.result)} ${printCompiledCondition({ fact, ...(path !== undefined ? { path } : {}), operator, value })}${other}  saw ${formatValue(node.factResult)}`;
+  const { fact, path, params, operator, value } = node;
+  // A path test's right-hand side is the policy's own directory, already printed.
+  const other = isFactReference(value) && operator !== 'pathWithin' ? ` (${formatValue(node.valueResult)})` : '';
+  return `${held(node.result)} ${printCompiledCondition({ fact, ...(path !== undefined ? { path } : {}), ...(params !== undefined ? { params } : {}), operator, value })}${other}  saw ${formatValue(node.factResult)}`;
 }
 
 function formatNode(node: TraceNode, depth: number, lines: string[]): void {

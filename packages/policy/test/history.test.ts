@@ -1,0 +1,118 @@
+// History rules: the run so far built from turns (one implementation for the supervisor, replay
+// and policy tests), windows, counts that start at 0, and a missing or malformed history failing
+// closed. The supervisor's side is tested in @handrail/core (test/supervisor/history.test.ts).
+import { describe, expect, it } from 'vitest';
+import { compilePolicy, decide, emptyHistory, historyAfter, historyOfTurns, maxHistoryWindow, parsePolicyTests, replayLines, runPolicyTestSuite, type Turn } from '../src/index.js';
+import { printCompiledCondition } from '../src/format/print-compiled-condition.js';
+import { formatExplanation } from '../src/format/explanation.js';
+
+const policy = compilePolicy(`policy mail
+rule tainted: when tool.name == "send_email" and history.tools contains "read_inbox" then escalate "sending after reading the inbox"
+rule refunds: when tool.name == "refund" and history.calls.refund >= 3 then escalate "more than 3 refunds in this run"
+rule burst:   when tool.name == "refund" and history.calls.refund >= 2 in last 3 steps then stop "refund burst"
+rule verify:  when tool.name == "pay" and history.calls.verify < 1 then stop "pay before verify"
+rule flaky:   when history.errors >= 2 in last 4 steps then stop "errors keep coming"`);
+
+const call = (name: string): Turn => ({ tool: { name, args: {} } });
+const text = (content: string): Turn => ({ content, role: 'assistant' });
+
+describe('history from turns', () => {
+  it('counts every call, keeps each tool once in order of first call, and counts errors', () => {
+    const history = historyOfTurns([call('read_inbox'), { toolCalls: [{ name: 'refund' }, { name: 'refund' }] }, text('hi'), { content: '', error: 'boom' }, call('read_inbox')]);
+    expect(history).toMatchObject({ turns: 5, tools: ['read_inbox', 'refund'], calls: { read_inbox: 2, refund: 2 }, errors: 1 });
+    expect(historyAfter(history, text('x')).turns).toBe(6);
+    expect(history.turns).toBe(5);
+  });
+
+  it('keeps only the steps a window can reach, so a history stays small however long the run', () => {
+    let history = emptyHistory();
+    for (let i = 0; i < 10_000; i++) history = historyAfter(history, call(i % 2 ? 'search' : 'refund'));
+    expect(history.calls).toEqual({ refund: 5000, search: 5000 });
+    expect(history.recent.length).toBeLessThanOrEqual(maxHistoryWindow);
+    expect(JSON.stringify(history).length).toBeLessThan(10_000);
+  });
+
+  it('a tool named __proto__ is counted as a tool', () => {
+    const history = historyOfTurns([call('__proto__'), call('__proto__')]);
+    expect(Object.hasOwn(history.calls, '__proto__')).toBe(true);
+    expect(history.calls['__proto__']).toBe(2);
+  });
+});
+
+describe('history rules', () => {
+  const decideAfter = (earlier: Turn[], turn: Turn) => decide(policy, { ...turn, history: historyOfTurns(earlier) });
+
+  it('escalates send_email only after read_inbox', async () => {
+    expect((await decideAfter([], call('send_email'))).action).toBe('continue');
+    expect((await decideAfter([call('read_inbox'), text('ok')], call('send_email'))).rule).toBe('tainted');
+  });
+
+  it('counts from 0: a tool never called is fewer than 1', async () => {
+    expect((await decideAfter([], call('pay'))).rule).toBe('verify');
+    expect((await decideAfter([call('verify')], call('pay'))).action).toBe('continue');
+  });
+
+  it('decides rate rules over the whole run and in a window', async () => {
+    const spaced = [call('refund'), text('a'), text('b'), text('c'), call('refund'), text('d'), text('e'), text('f'), call('refund')];
+    expect((await decideAfter(spaced.slice(0, 5), call('refund'))).action).toBe('continue');
+    expect((await decideAfter(spaced, call('refund'))).rule).toBe('refunds');
+    expect((await decideAfter([call('refund'), call('refund')], call('refund'))).rule).toBe('burst');
+    expect((await decideAfter([call('refund'), text('a'), text('b'), call('refund')], call('refund'))).action).toBe('continue');
+    expect((await decideAfter([{ error: 'x' }, text('a'), { error: 'y' }], text('ok'))).rule).toBe('flaky');
+    expect((await decideAfter([{ error: 'x' }, text('a'), text('b'), text('c'), { error: 'y' }], text('ok'))).action).toBe('continue');
+  });
+
+  it('fails closed without a history, or with one that is not a history', async () => {
+    for (const engine of ['fast', 'reference'] as const) {
+      const missing = await decide(policy, call('send_email'), { engine });
+      expect(missing).toMatchObject({ action: 'escalate', error: { code: 'MISSING_FACT' } });
+      expect(missing.reason).toMatch(/reads the run's history, but the turn has none/);
+      for (const bad of [null, 'x', { turns: -1 }, { ...emptyHistory(), tools: 'read_inbox' }, { ...emptyHistory(), calls: { refund: 'many' } }]) {
+        expect(await decide(policy, { ...call('send_email'), history: bad as never }, { engine })).toMatchObject({ action: 'escalate', error: { code: 'INVALID_TURN' } });
+      }
+    }
+  });
+
+  it('a window only counts history, and is bounded', () => {
+    expect(() => compilePolicy('policy p\nrule r: when step > 3 in last 5 steps then stop')).toThrow(/counts the run's history/);
+    expect(() => compilePolicy(`policy p\nrule r: when history.errors > 3 in last ${maxHistoryWindow + 1} steps then stop`)).toThrow(/from 1 to 100/);
+    expect(() => compilePolicy('policy p\nrule r: when history.calls.refund contains "x" then stop')).toThrow(/needs text or a list/);
+    expect(() => compilePolicy('policy p\nrule r: when history.recent exists then stop')).toThrow(/has no field "recent"/);
+    expect(() => compilePolicy('policy p\nfact directory: object\nrule r: when content == "x" then stop')).toThrow(/built-in fact/);
+  });
+
+  it('explanations print history conditions as written', () => {
+    const [, , burst] = policy.document.rules;
+    expect(printCompiledCondition(burst!.conditions)).toBe('tool.name == "refund" and history.calls.refund >= 2 in last 3 steps');
+  });
+
+  it('handrail explain shows the history a rule saw', async () => {
+    const decision = await decide(policy, { ...call('refund'), history: historyOfTurns([call('refund'), call('refund')]) }, { explain: 'all' });
+    expect(formatExplanation(decision)).toContain('✓ history.calls.refund >= 2 in last 3 steps  saw 2');
+  });
+});
+
+describe('replay and policy tests build the history as the supervisor does', () => {
+  const lines = [call('read_inbox'), call('send_email'), text('done')].map((turn) => JSON.stringify(turn));
+
+  it('replay: each turn sees the turns before it; a turn that recorded its history keeps it', async () => {
+    const report = await replayLines(policy, lines);
+    expect(report.decisions.rules).toMatchObject({ tainted: 1 });
+    const recorded = JSON.stringify({ ...call('send_email'), history: emptyHistory() });
+    expect((await replayLines(policy, [lines[0]!, recorded])).decisions.rules).toEqual({ '(default)': 2 });
+  });
+
+  it('a test conversation carries the history from turn to turn; a single turn is the first of its run', async () => {
+    const suite = parsePolicyTests(
+      JSON.stringify({
+        cases: [
+          { name: 'send after read', conversation: [{ turn: call('read_inbox'), expect: { action: 'continue', rule: null } }, { turn: call('send_email'), expect: { action: 'escalate', rule: 'tainted' } }] },
+          { name: 'send alone', turn: call('send_email'), expect: { action: 'continue', rule: null } },
+        ],
+      }),
+      { policy },
+    );
+    const result = await runPolicyTestSuite(suite);
+    expect(result.cases.map((c) => c.passed)).toEqual([true, true]);
+  });
+});
