@@ -274,4 +274,13 @@ describe('docs/testing-policies.md', () => {
     expect(result.cases[0]!.passed).toBe(true);
     expect(result.cases[0]!.steps).toHaveLength(8);
   });
+
+  it('has a history and paths example that passes against the example assistant-tools policy', async () => {
+    const text = blocks.find((block) => block.includes('"paths"'))!;
+    const result = await runPolicyTestSuite(parsePolicyTests(text, { policy: await example('assistant-tools') }));
+    expect(result.cases.map((c) => [c.name, c.passed])).toEqual([
+      ["a reply may go out once the inbox was read, after a person's word", true],
+      ['writes outside the workspace stop', true],
+    ]);
+  });
 });
