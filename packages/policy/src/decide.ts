@@ -11,7 +11,7 @@ import { MistypedValueError } from './operators.js';
 import { preparedOf, type Policy, type PreparedPolicy } from './policy.js';
 import { toolCallProblem } from './tool-calls.js';
 import { builtInFactValues, InvalidTurnError, type FactProvider, type Turn, toolFact } from './turn.js';
-import { parameterFacts, parameterFactValue } from './parameter-facts.js';
+import { engineParameterFacts } from './parameter-facts.js';
 
 export interface DecideOptions {
   /** Custom facts: values or functions of the turn (sync or async). `turn.facts` wins over these. */
@@ -272,17 +272,12 @@ async function decideByReference(policy: Policy, prepared: PreparedPolicy, perCa
   // json-rules-engine resolves facts itself, lazily, from these (already started) promises.
   const dynamic: Record<string, () => unknown> = {};
   prepared.customFacts.forEach((name, i) => setFact(dynamic, name, () => pending[i]));
-  // Parameterised facts are json-rules-engine dynamic facts, computed as the fast evaluator does.
-  const parameterised = (facts: Record<string, unknown>) => {
-    const computed: Record<string, unknown> = {};
-    for (const name of parameterFacts) setFact(computed, name, (params: Record<string, unknown>) => parameterFactValue(name, facts[name], Object.keys(params ?? {}).length ? params : undefined));
-    return computed;
-  };
   const runs: Array<{ fired: number[]; traces: Map<string, TraceNode> }> = [];
   let failure: { error: unknown; facts: Record<string, unknown> } | undefined;
   for (const facts of perCall) {
     try {
-      const result = await evaluator.run({ ...facts, ...parameterised(facts), ...dynamic });
+      // Parameterised facts are json-rules-engine dynamic facts, computed as the fast evaluator does.
+      const result = await evaluator.run({ ...facts, ...engineParameterFacts(facts), ...dynamic });
       runs.push({ fired: prepared.rules.flatMap((rule, index) => (result.fired.has(rule.name) ? [index] : [])), traces: result.traces });
     } catch (error) {
       failure = { error, facts };

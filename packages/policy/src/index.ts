@@ -37,6 +37,7 @@ export { findCodeBlocks } from './turn.js';
 export { emptyHistory, historyAfter, historyOfTurns, maxHistoryWindow } from './history.js';
 export type { HistoryStep, RunHistory } from './history.js';
 export { pathWithin, resolvePath } from './paths.js';
+export { engineParameterFacts } from './parameter-facts.js';
 export type { PathContext, ResolvedPath, Resolution } from './paths.js';
 export type { CodeBlock, FactProvider, ToolCall, Turn } from './turn.js';
 export { compareDecision, summarizeDecision } from './policy-tests/expectation.js';

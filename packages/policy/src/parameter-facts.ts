@@ -19,3 +19,21 @@ export function parameterFactValue(name: string, raw: unknown, params: Record<st
   if (raw === undefined || raw === null) return undefined;
   return historyValue(raw as RunHistory, params as HistoryParams | undefined);
 }
+
+/**
+ * The parameterised facts as json-rules-engine dynamic facts, from a decision's raw values: give
+ * them to `engine.run` beside the other facts to run compiled rules on a plain Engine.
+ *
+ * @example
+ * const engine = addOperators(new Engine(policy.document.rules));
+ * await engine.run({ tool, ...engineParameterFacts({ history, directory: { workingDirectory: '/srv' } }) });
+ */
+export function engineParameterFacts(raw: { history?: unknown; directory?: unknown }): Record<string, (params?: Record<string, unknown>) => unknown> {
+  const facts: Record<string, (params?: Record<string, unknown>) => unknown> = Object.create(null);
+  for (const name of parameterFacts) {
+    const value = (raw as Record<string, unknown>)[name];
+    // json-rules-engine passes `{}` for a condition without params.
+    facts[name] = (params) => parameterFactValue(name, value, params && Object.keys(params).length ? params : undefined);
+  }
+  return facts;
+}

@@ -2,7 +2,8 @@
 // and policy tests), windows, counts that start at 0, and a missing or malformed history failing
 // closed. The supervisor's side is tested in @handrail/core (test/supervisor/history.test.ts).
 import { describe, expect, it } from 'vitest';
-import { compilePolicy, decide, emptyHistory, historyAfter, historyOfTurns, maxHistoryWindow, parsePolicyTests, replayLines, runPolicyTestSuite, type Turn } from '../src/index.js';
+import { Engine } from 'json-rules-engine';
+import { addOperators, compilePolicy, decide, emptyHistory, engineParameterFacts, historyAfter, historyOfTurns, maxHistoryWindow, parsePolicyTests, replayLines, runPolicyTestSuite, type Turn } from '../src/index.js';
 import { printCompiledCondition } from '../src/format/print-compiled-condition.js';
 import { formatExplanation } from '../src/format/explanation.js';
 
@@ -89,6 +90,18 @@ describe('history rules', () => {
   it('handrail explain shows the history a rule saw', async () => {
     const decision = await decide(policy, { ...call('refund'), history: historyOfTurns([call('refund'), call('refund')]) }, { explain: 'all' });
     expect(formatExplanation(decision)).toContain('✓ history.calls.refund >= 2 in last 3 steps  saw 2');
+  });
+});
+
+describe('a plain json-rules-engine Engine', () => {
+  it('runs the compiled history and path conditions with the operators and engineParameterFacts', async () => {
+    const files = compilePolicy('policy p\nrule r: when tool.args.path not within "./workspace" and history.calls.write >= 1 in last 2 steps then stop');
+    const engine = addOperators(new Engine(structuredClone(files.document.rules) as never));
+    const run = async (path: string, earlier: Turn[]) =>
+      (await engine.run({ tool: { name: 'write', args: { path } }, ...engineParameterFacts({ history: historyOfTurns(earlier), directory: { workingDirectory: '/srv' } }) })).results.map((r) => r.name);
+    expect(await run('/etc/x', [call('write')])).toEqual(['r']);
+    expect(await run('/srv/workspace/x', [call('write')])).toEqual([]);
+    expect(await run('/etc/x', [call('write'), text('a'), text('b')])).toEqual([]);
   });
 });
 
