@@ -60,14 +60,15 @@ async function runCase(suite: PolicyTestSuite, item: PolicyTestCase, options: Ru
   // A single turn is the first of its run; a conversation's turns build the history as the supervisor does.
   let history = emptyHistory();
   for (const [index, step] of item.steps.entries()) {
-    let turn: Turn = { ...step.turn, history };
-    history = historyAfter(history, step.turn);
+    let turn: Turn = step.turn;
     if (item.kind === 'conversation') {
       // A turn that sets a counter restarts the count from its value.
       counters = { step: turn.step ?? counters.step, autoReplies: turn.autoReplies ?? counters.autoReplies };
       turn = { ...turn, step: counters.step, autoReplies: counters.autoReplies };
     }
-    const decision = await decide(suite.policy, turn, decideOptions);
+    // The history is decided on, not reported: it is the turns before this one.
+    const decision = await decide(suite.policy, { ...turn, history }, decideOptions);
+    history = historyAfter(history, step.turn);
     const mismatches = step.expect ? compareDecision(step.expect, decision) : [];
     steps.push({ index, span: step.span, turn, decision, ...(step.expect ? { expected: step.expect } : {}), mismatches });
     if (mismatches.length) break;
