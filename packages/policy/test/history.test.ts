@@ -3,7 +3,7 @@
 // closed. The supervisor's side is tested in @handrail/core (test/supervisor/history.test.ts).
 import { describe, expect, it } from 'vitest';
 import { Engine } from 'json-rules-engine';
-import { addOperators, compilePolicy, decide, emptyHistory, engineParameterFacts, historyAfter, historyOfTurns, maxHistoryWindow, parsePolicyTests, replayLines, runPolicyTestSuite, type Turn } from '../src/index.js';
+import { addOperators, compilePolicy, decide, lintPolicy, emptyHistory, engineParameterFacts, historyAfter, historyOfTurns, maxHistoryWindow, parsePolicyTests, replayLines, runPolicyTestSuite, type Turn } from '../src/index.js';
 import { printCompiledCondition } from '../src/format/print-compiled-condition.js';
 import { formatExplanation } from '../src/format/explanation.js';
 
@@ -80,6 +80,11 @@ describe('history rules', () => {
     expect(() => compilePolicy('policy p\nrule r: when history.calls.refund contains "x" then stop')).toThrow(/needs text or a list/);
     expect(() => compilePolicy('policy p\nrule r: when history.recent exists then stop')).toThrow(/has no field "recent"/);
     expect(() => compilePolicy('policy p\nfact directory: object\nrule r: when content == "x" then stop')).toThrow(/built-in fact/);
+  });
+
+  it("lint reads each tool's count and each window as a value of its own", () => {
+    const text = 'policy p\nrule a: when history.calls.refund >= 3 and history.calls.verify < 1 then stop "x"\nrule b: when history.errors > 2 and history.errors < 1 in last 5 steps then stop "y"\nrule c: when history.errors > 2 and history.errors < 1 then stop "z"\n';
+    expect(lintPolicy(text).map((finding) => [finding.code, finding.message.split(',')[0]])).toEqual([['IMPOSSIBLE_CONDITION', '`history.errors < 1` can never hold together with `history.errors > 2`']]);
   });
 
   it('explanations print history conditions as written', () => {
