@@ -49,7 +49,7 @@ export interface FieldRef extends Node {
   path: Array<{ key: string | number; span: Span }>;
 }
 
-/** `in last 10 steps` after a test on `history`: only the last `steps` turns count. */
+/** `over the last 10 steps` after a test on `history`: only the last `steps` turns count. */
 export interface HistoryWindow extends Node {
   steps: NumberLiteral;
 }

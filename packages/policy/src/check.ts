@@ -327,7 +327,7 @@ function checkCondition(condition: ast.Condition, scope: Scope, report: Report):
     const { steps } = condition.window;
     const fields = [condition.field, ...(condition.value.kind === 'field' ? [condition.value] : [])];
     if (!fields.some((field) => field.fact.name === 'history'))
-      report('INVALID_VALUE', `"in last ${steps.value} steps" counts the run's history: the test must read history (history.calls.refund, history.errors, …)`, condition.window.span);
+      report('INVALID_VALUE', `"over the last ${steps.value} steps" counts the run's history: the test must read history (history.calls.refund, history.errors, …)`, condition.window.span);
     if (!Number.isInteger(steps.value) || steps.value < 1 || steps.value > maxHistoryWindow)
       report('INVALID_VALUE', `a window is a whole number of steps from 1 to ${maxHistoryWindow}, not ${steps.value}`, steps.span);
   }

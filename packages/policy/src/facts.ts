@@ -48,7 +48,7 @@ export const builtInFacts: Readonly<Record<string, FactDefinition>> = {
   },
   history: {
     type: 'object',
-    description: 'the earlier turns of the run; `in last N steps` keeps the last N',
+    description: 'the earlier turns of the run; `over the last N steps` keeps the last N',
     fields: {
       tools: { type: 'list', description: 'each tool called so far, once, in the order of its first call' },
       calls: { type: 'object', description: 'calls so far by tool: history.calls.refund', entries: { type: 'number', description: 'calls of this tool so far (0 when never called)' } },

@@ -2,9 +2,21 @@
 // many earlier turns reported an error. One implementation of "history from turns": the
 // supervisor, `handrail replay` and `handrail test` all build it with `historyAfter`, so a
 // history rule decides the same at run time, in a replay and in a test.
-import type { Turn } from './turn.js';
 
-/** Windows (`in last N steps`) reach at most this many earlier turns. */
+/**
+ * What history reads of a turn: its tool calls and its error. A `Turn` is one (turn.ts validates
+ * turns with this module, so it is not imported here).
+ *
+ * @example
+ * const turn: HistoryTurn = { tool: { name: 'refund' }, error: 'timeout' };
+ */
+export interface HistoryTurn {
+  tool?: unknown;
+  toolCalls?: unknown;
+  error?: unknown;
+}
+
+/** Windows (`over the last N steps`) reach at most this many earlier turns. */
 export const maxHistoryWindow = 100;
 
 /**
@@ -55,7 +67,7 @@ export function emptyHistory(): RunHistory {
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** The tool names a turn calls (its `tool`, or each of its `toolCalls`), as given. */
-function toolNames(turn: Turn): string[] {
+function toolNames(turn: HistoryTurn): string[] {
   const calls = turn.toolCalls !== undefined && Array.isArray(turn.toolCalls) ? turn.toolCalls : turn.tool !== undefined ? [turn.tool] : [];
   const names: string[] = [];
   for (const call of calls) {
@@ -75,7 +87,7 @@ function toolNames(turn: Turn): string[] {
  * const after = historyAfter(emptyHistory(), { tool: { name: 'refund', args: { amount: 5 } } });
  * after.calls.refund; // 1
  */
-export function historyAfter(history: RunHistory, turn: Turn): RunHistory {
+export function historyAfter(history: RunHistory, turn: HistoryTurn): RunHistory {
   const turns = history.turns + 1;
   const names = turn !== null && typeof turn === 'object' ? toolNames(turn) : [];
   const error = turn !== null && typeof turn === 'object' && typeof turn.error === 'string';
@@ -101,7 +113,7 @@ function defineCount(calls: Record<string, number>, name: string, count: number)
  * @example
  * historyOfTurns([{ tool: { name: 'read_inbox' } }, { content: 'ok' }]).tools; // ['read_inbox']
  */
-export function historyOfTurns(turns: Iterable<Turn>, from: RunHistory = emptyHistory()): RunHistory {
+export function historyOfTurns(turns: Iterable<HistoryTurn>, from: RunHistory = emptyHistory()): RunHistory {
   let history = from;
   for (const turn of turns) history = historyAfter(history, turn);
   return history;

@@ -35,7 +35,7 @@ export type * as ast from './ast.js';
 export type { OnNoInput } from './ast.js';
 export { findCodeBlocks } from './turn.js';
 export { emptyHistory, historyAfter, historyOfTurns, maxHistoryWindow } from './history.js';
-export type { HistoryStep, RunHistory } from './history.js';
+export type { HistoryStep, HistoryTurn, RunHistory } from './history.js';
 export { pathWithin, resolvePath } from './paths.js';
 export { engineParameterFacts } from './parameter-facts.js';
 export type { PathContext, ResolvedPath, Resolution } from './paths.js';

@@ -40,7 +40,7 @@ const test: fc.Arbitrary<string> = fc.oneof(
   fc.tuple(fc.constantFrom('tool.args.items', 'profile.tags'), word).map(([f, w]) => `${f} contains ${quote(w)}`),
   fc.tuple(fc.integer({ min: 1, max: 4 }), fc.constantFrom('auto_replies', 'step', 'risk')).map(([n, f]) => `every ${n} ${f}`),
   // History: tools called before, counts of one tool (0 when never called), errors, in a window or not.
-  fc.tuple(fc.constantFrom('history.tools contains "refund"', 'history.tools contains "read_inbox"', 'history.calls.refund', 'history.calls.search', 'history.calls["odd-tool"]', 'history.errors', 'history.turns'), fc.constantFrom('>', '>=', '<', '<=', '==', '!='), fc.integer({ min: 0, max: 3 }), fc.constantFrom('', '', ' in last 1 step', ' in last 3 steps', ' in last 100 steps'))
+  fc.tuple(fc.constantFrom('history.tools contains "refund"', 'history.tools contains "read_inbox"', 'history.calls.refund', 'history.calls.search', 'history.calls["odd-tool"]', 'history.errors', 'history.turns'), fc.constantFrom('>', '>=', '<', '<=', '==', '!='), fc.integer({ min: 0, max: 3 }), fc.constantFrom('', '', ' over the last 1 step', ' over the last 3 steps', ' over the last 100 steps'))
     .map(([f, op, n, w]) => (f.includes('contains') ? `${f}${w}` : `${f} ${op} ${n}${w}`)),
   fc.constantFrom('history.calls.refund > history.calls.search', 'history.calls exists', 'history.tools contains "search"'),
   // Paths, resolved lexically against the decision's working directory and home.

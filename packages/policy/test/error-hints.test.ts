@@ -23,7 +23,7 @@ describe('a slip in a policy is refused with how to fix it', () => {
         '  1 | policy p',
         '> 2 | rule r: when steps > 3 then stop',
         '    |              ^^^^^',
-        '  expected one of: content, role, sender, source, tool, error, step, auto_replies, max_auto_replies, is_termination, elapsed, tokens, code',
+        '  expected one of: content, role, sender, source, tool, error, step, auto_replies, max_auto_replies, is_termination, elapsed, tokens, history, code',
       ].join('\n'),
     );
   });
@@ -125,7 +125,7 @@ describe('a slip in a policy is refused with how to fix it', () => {
         '  2 | rule r: when content contains "x"',
         '> 3 | rule s: when step > 1 then stop',
         '    | ^^^^',
-        '  expected one of: "ignoring", "and", "or", "then"',
+        '  expected one of: "ignoring", "and", "or", "then", "over"',
       ].join('\n'),
     );
   });

@@ -10,9 +10,9 @@ import { formatExplanation } from '../src/format/explanation.js';
 const policy = compilePolicy(`policy mail
 rule tainted: when tool.name == "send_email" and history.tools contains "read_inbox" then escalate "sending after reading the inbox"
 rule refunds: when tool.name == "refund" and history.calls.refund >= 3 then escalate "more than 3 refunds in this run"
-rule burst:   when tool.name == "refund" and history.calls.refund >= 2 in last 3 steps then stop "refund burst"
+rule burst:   when tool.name == "refund" and history.calls.refund >= 2 over the last 3 steps then stop "refund burst"
 rule verify:  when tool.name == "pay" and history.calls.verify < 1 then stop "pay before verify"
-rule flaky:   when history.errors >= 2 in last 4 steps then stop "errors keep coming"`);
+rule flaky:   when history.errors >= 2 over the last 4 steps then stop "errors keep coming"`);
 
 const call = (name: string): Turn => ({ tool: { name, args: {} } });
 const text = (content: string): Turn => ({ content, role: 'assistant' });
@@ -75,32 +75,32 @@ describe('history rules', () => {
   });
 
   it('a window only counts history, and is bounded', () => {
-    expect(() => compilePolicy('policy p\nrule r: when step > 3 in last 5 steps then stop')).toThrow(/counts the run's history/);
-    expect(() => compilePolicy(`policy p\nrule r: when history.errors > 3 in last ${maxHistoryWindow + 1} steps then stop`)).toThrow(/from 1 to 100/);
+    expect(() => compilePolicy('policy p\nrule r: when step > 3 over the last 5 steps then stop')).toThrow(/counts the run's history/);
+    expect(() => compilePolicy(`policy p\nrule r: when history.errors > 3 over the last ${maxHistoryWindow + 1} steps then stop`)).toThrow(/from 1 to 100/);
     expect(() => compilePolicy('policy p\nrule r: when history.calls.refund contains "x" then stop')).toThrow(/needs text or a list/);
     expect(() => compilePolicy('policy p\nrule r: when history.recent exists then stop')).toThrow(/has no field "recent"/);
     expect(() => compilePolicy('policy p\nfact directory: object\nrule r: when content == "x" then stop')).toThrow(/built-in fact/);
   });
 
   it("lint reads each tool's count and each window as a value of its own", () => {
-    const text = 'policy p\nrule a: when history.calls.refund >= 3 and history.calls.verify < 1 then stop "x"\nrule b: when history.errors > 2 and history.errors < 1 in last 5 steps then stop "y"\nrule c: when history.errors > 2 and history.errors < 1 then stop "z"\n';
+    const text = 'policy p\nrule a: when history.calls.refund >= 3 and history.calls.verify < 1 then stop "x"\nrule b: when history.errors > 2 and history.errors < 1 over the last 5 steps then stop "y"\nrule c: when history.errors > 2 and history.errors < 1 then stop "z"\n';
     expect(lintPolicy(text).map((finding) => [finding.code, finding.message.split(',')[0]])).toEqual([['IMPOSSIBLE_CONDITION', '`history.errors < 1` can never hold together with `history.errors > 2`']]);
   });
 
   it('explanations print history conditions as written', () => {
     const [, , burst] = policy.document.rules;
-    expect(printCompiledCondition(burst!.conditions)).toBe('tool.name == "refund" and history.calls.refund >= 2 in last 3 steps');
+    expect(printCompiledCondition(burst!.conditions)).toBe('tool.name == "refund" and history.calls.refund >= 2 over the last 3 steps');
   });
 
   it('handrail explain shows the history a rule saw', async () => {
     const decision = await decide(policy, { ...call('refund'), history: historyOfTurns([call('refund'), call('refund')]) }, { explain: 'all' });
-    expect(formatExplanation(decision)).toContain('✓ history.calls.refund >= 2 in last 3 steps  saw 2');
+    expect(formatExplanation(decision)).toContain('✓ history.calls.refund >= 2 over the last 3 steps  saw 2');
   });
 });
 
 describe('a plain json-rules-engine Engine', () => {
   it('runs the compiled history and path conditions with the operators and engineParameterFacts', async () => {
-    const files = compilePolicy('policy p\nrule r: when tool.args.path not within "./workspace" and history.calls.write >= 1 in last 2 steps then stop');
+    const files = compilePolicy('policy p\nrule r: when tool.args.path not within "./workspace" and history.calls.write >= 1 over the last 2 steps then stop');
     const engine = addOperators(new Engine(structuredClone(files.document.rules) as never));
     const run = async (path: string, earlier: Turn[]) =>
       (await engine.run({ tool: { name: 'write', args: { path } }, ...engineParameterFacts({ history: historyOfTurns(earlier), directory: { workingDirectory: '/srv' } }) })).results.map((r) => r.name);

@@ -9,7 +9,7 @@ import { answerApproval, createSupervisor, DurableRun, FileRunStore, ScriptedCha
 
 const policy = compilePolicy(`policy mail
 rule tainted: when tool.name == "send_email" and history.tools contains "read_inbox" then escalate "sending after reading the inbox"
-rule burst:   when tool.name == "refund" and history.calls.refund >= 2 in last 5 steps then stop "more than 2 refunds in 5 steps"
+rule burst:   when tool.name == "refund" and history.calls.refund >= 2 over the last 5 steps then stop "more than 2 refunds in 5 steps"
 rule flaky:   when history.errors >= 2 then stop "too many tool errors"`);
 
 const call = (name: string, args: Record<string, unknown> = {}): Turn => ({ content: null, role: 'assistant', sender: 'clerk', tool: { name, args } });

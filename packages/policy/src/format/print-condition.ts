@@ -26,7 +26,7 @@ export type Test = Exclude<ast.Condition, { kind: 'and' | 'or' | 'not' }>;
 export function printTest(ctx: Spelling, node: Test): string {
   const field = printField(ctx, node.field);
   const ignoring = (on: boolean) => (on ? ' ignoring case' : '');
-  const window = (given: ast.HistoryWindow | undefined) => (given ? ` in last ${given.steps.value} ${given.steps.value === 1 ? 'step' : 'steps'}` : '');
+  const window = (given: ast.HistoryWindow | undefined) => (given ? ` over the last ${given.steps.value} ${given.steps.value === 1 ? 'step' : 'steps'}` : '');
   switch (node.kind) {
     case 'text': {
       const value = node.value.kind === 'list' ? printList(ctx, node.value) : printOperand(ctx, node.value);

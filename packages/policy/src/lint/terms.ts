@@ -32,7 +32,7 @@ function syntaxKey(node: unknown): string {
 
 function fromCompiled(compiled: ConditionNode, node: ast.Condition): Term {
   const span = node.span;
-  // A parameterised fact (`history.calls.refund`, `… in last 10 steps`) is another value per parameter.
+  // A parameterised fact (`history.calls.refund`, `… over the last 10 steps`) is another value per parameter.
   if (isLeaf(compiled)) return { kind: 'atom', key: JSON.stringify(compiled), leaf: compiled, field: `${compiled.fact}${compiled.path ?? ''}${compiled.params ? JSON.stringify(compiled.params) : ''}`, node, span };
   if ('not' in compiled) {
     const operand = fromCompiled(compiled.not, node);

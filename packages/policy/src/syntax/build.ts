@@ -96,7 +96,7 @@ export const exists = ([fieldRef, operator]: Data): ast.Condition => ({ kind: 'e
 export const every = ([keyword, count, fieldRef]: Data): ast.Condition => ({
   kind: 'every', count: number([count]), field: fieldRef, span: extent(keyword, fieldRef), operatorSpan: extent(keyword),
 });
-export const window = ([keyword, , count, unit]: Data): ast.HistoryWindow => ({ steps: number([count]), span: extent(keyword, unit) });
+export const window = ([keyword, , , count, unit]: Data): ast.HistoryWindow => ({ steps: number([count]), span: extent(keyword, unit) });
 /** A test followed by a window: the test as `build` makes it from the data before the window. */
 export const windowed =
   (build: (data: Data) => ast.Condition) =>

@@ -79,8 +79,8 @@ test        -> field "contains" text ignoreCase:?                   {% b.text('c
              | field                                                {% b.truthy %}
 
 ignoreCase  -> "ignoring" "case"                                    {% b.ignoreCase %}
-# A window over the run's history: `history.calls.refund > 3 in last 10 steps`.
-window      -> "in" "last" %number ("steps" | "step")               {% b.window %}
+# A window over the run's history: `history.calls.refund > 3 over the last 10 steps`.
+window      -> "over" "the":? "last" %number ("steps" | "step")     {% b.window %}
 
 field       -> %identifier segment:*                                {% b.field %}
 segment     -> "." (%identifier | %keyword)                         {% b.key %}
