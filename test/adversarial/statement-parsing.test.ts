@@ -16,7 +16,7 @@ import { workloadKinds, workloadPolicy } from '../../bench/matrix-workloads.js';
 import { fuzzRuns } from './fuzz-runs.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const runs = fuzzRuns(3_000);
+const runs = fuzzRuns(1_500);
 
 const seeds = [
   ...readdirSync(join(root, 'examples/policies')).filter((f) => f.endsWith('.policy')).map((f) => join(root, 'examples/policies', f)),
