@@ -246,6 +246,49 @@ describe('the TextMate grammar', () => {
   });
 });
 
+describe('the TextMate grammar on typed tools, paths and history', () => {
+  it('colours a tool declaration, within and a window', () => {
+    expect(scopes('tool refund(order: string, note?: string)')).toEqual([
+      'tool keyword.other.declaration',
+      'refund entity.name.function.tool',
+      '( punctuation.section.parens',
+      'order variable.parameter.tool',
+      ': punctuation.separator.type',
+      'string support.type.fact-type',
+      ', punctuation.separator.comma',
+      'note variable.parameter.tool',
+      '? keyword.operator.optional',
+      ': punctuation.separator.type',
+      'string support.type.fact-type',
+      ') punctuation.section.parens',
+    ]);
+    expect(scopes('when tool.args.path not within "./workspace" or history.errors >= 3 over the last 5 steps')).toEqual([
+      'when keyword.control',
+      'tool support.variable.fact',
+      '. punctuation.accessor',
+      'args variable.other.property',
+      '. punctuation.accessor',
+      'path variable.other.property',
+      'not keyword.operator.logical',
+      'within keyword.operator.word',
+      '" punctuation.definition.string.begin',
+      './workspace string.quoted.double',
+      '" punctuation.definition.string.end',
+      'or keyword.operator.logical',
+      'history support.variable.fact',
+      '. punctuation.accessor',
+      'errors variable.other.property',
+      '>= keyword.operator.comparison',
+      '3 constant.numeric',
+      'over keyword.operator.word',
+      'the keyword.operator.word',
+      'last keyword.operator.word',
+      '5 constant.numeric',
+      'steps keyword.operator.word',
+    ]);
+  });
+});
+
 describe('the language configuration', () => {
   it('is valid JSON with # for line comments', () => {
     const configuration = JSON.parse(readFileSync(new URL('../editors/language-configuration.json', import.meta.url), 'utf8')) as { comments: { lineComment: string } };
