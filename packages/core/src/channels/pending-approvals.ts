@@ -51,6 +51,26 @@ export class PendingApprovals {
     return entry && { request: entry.request, ...(entry.answer ? { answer: entry.answer } : {}) };
   }
 
+  /**
+   * Opens the question, delivers it with `send` and waits for its answer. A delivery cut short by
+   * the time running out (not refused by the other side) still waits, and the answer is `timeout`;
+   * a refused delivery withdraws the question and throws.
+   *
+   * @example
+   * const answer = await pending.sendAndWait(request, signal, () => post(request));
+   */
+  async sendAndWait(request: ApprovalRequest, signal: AbortSignal, send: () => Promise<void>): Promise<ApprovalAnswer> {
+    const waiting = this.wait(request, signal);
+    try {
+      await send();
+    } catch (error) {
+      if (signal.aborted && (error as { status?: number }).status === undefined) return waiting;
+      this.withdraw(request.id);
+      throw error;
+    }
+    return waiting;
+  }
+
   /** Calls `listener` whenever a question opens or closes; returns the function that stops it. */
   onChange(listener: () => void): () => void {
     this.#listeners.add(listener);

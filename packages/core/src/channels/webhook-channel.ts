@@ -94,16 +94,7 @@ export class WebhookChannel implements ApprovalChannel {
   }
 
   async ask(request: ApprovalRequest, { signal }: { signal: AbortSignal }): Promise<ApprovalAnswer> {
-    const waiting = this.approvals.wait(request, signal);
-    try {
-      await this.send(request, { signal });
-    } catch (error) {
-      // Cut short by the time running out (not refused by the target): the answer is `timeout`.
-      if (signal.aborted && (error as ChannelError).status === undefined) return waiting;
-      this.approvals.withdraw(request.id);
-      throw error;
-    }
-    return waiting;
+    return this.approvals.sendAndWait(request, signal, () => this.send(request, { signal }));
   }
 
   /**
