@@ -2,20 +2,14 @@
 // that begin a statement (`rule`, `mode`, `max`, `fact`, `default`, …): they cannot come there
 // (a statement begins a line). Inputs are the shipped policies with a token inserted into a rule,
 // or a rule cut short. HANDRAIL_FUZZ_RUNS multiplies the count.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compilePolicy, parsePolicy, PolicyError } from '../../packages/policy/src/index.js';
 import { fuzzRuns } from './fuzz-runs.js';
+import { random, shippedPolicies } from './policy-seeds.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const runs = fuzzRuns(1_500);
 
-const seeds = [
-  ...readdirSync(join(root, 'examples/policies')).filter((f) => f.endsWith('.policy')).map((f) => join(root, 'examples/policies', f)),
-  ...readdirSync(join(root, 'packages/policy/presets')).map((f) => join(root, 'packages/policy/presets', f)),
-].map((path) => readFileSync(path, 'utf8'));
+const seeds = shippedPolicies;
 
 function refusal(source: string): PolicyError | undefined {
   try {
@@ -47,16 +41,6 @@ function ruleGaps(source: string): Array<{ start: number; end: number; gaps: num
     });
 }
 
-function random(seed: number) {
-  let state = seed >>> 0 || 1;
-  const next = () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 0x100000000;
-  };
-  return { int: (n: number) => Math.floor(next() * n), pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]! };
-}
 
 const intruders = [
   'rule', 'mode', 'max', 'fact', 'default', 'policy', 'version', 'when', 'then', 'and', 'or', 'not', 'contains', 'any', 'all',

@@ -2,34 +2,19 @@
 // refused with a PolicyError pointing inside the text. Inputs are the shipped policies mutated
 // (tokens deleted, duplicated, swapped; random characters, tabs, huge numbers, deep nesting,
 // Unicode), plus generated ones. HANDRAIL_FUZZ_RUNS multiplies the count.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compilePolicy, loadPolicy, PolicyError } from '../../packages/policy/src/index.js';
 import { handrail, handrailBin, timeout as cliTimeout } from '../../packages/policy/test/run-handrail.js';
 import { fuzzRuns } from './fuzz-runs.js';
+import { random, shippedPolicies } from './policy-seeds.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const runs = fuzzRuns(20_000);
 
-const seeds = [
-  ...readdirSync(join(root, 'examples/policies')).filter((f) => f.endsWith('.policy')).map((f) => join(root, 'examples/policies', f)),
-  ...readdirSync(join(root, 'packages/policy/presets')).map((f) => join(root, 'packages/policy/presets', f)),
-].map((path) => readFileSync(path, 'utf8'));
+const seeds = shippedPolicies;
 
-/** A small deterministic generator, so a failure names the seed that reproduces it. */
-function random(seed: number) {
-  let state = seed >>> 0 || 1;
-  const next = () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 0x100000000;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]! };
-}
 
 const nasty = [
   '\t', '\r', '\n', '\u0000', '\u2028', '\uFEFF', '😀', '\uD800', 'é', '"', '\\', '/', '(', ')', '[', ']', '.', ':', ',', '#',

@@ -5,34 +5,18 @@
 // generated ones, must give the same AST, or the same error, both ways. Compiling text does not
 // run the JSON Schema on its own output: every policy compiled here must meet it. HANDRAIL_FUZZ_RUNS
 // multiplies the count.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compileToDocument, PolicyError } from '../../packages/policy/src/index.js';
 import { validateDocument } from '../../packages/policy/src/compile/validate-document.js';
 import { parsePolicy, parseWhole } from '../../packages/policy/src/syntax/parse.js';
 import { workloadKinds, workloadPolicy } from '../../bench/matrix-workloads.js';
 import { fuzzRuns } from './fuzz-runs.js';
+import { random, shippedPolicies } from './policy-seeds.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const runs = fuzzRuns(1_500);
 
-const seeds = [
-  ...readdirSync(join(root, 'examples/policies')).filter((f) => f.endsWith('.policy')).map((f) => join(root, 'examples/policies', f)),
-  ...readdirSync(join(root, 'packages/policy/presets')).map((f) => join(root, 'packages/policy/presets', f)),
-].map((path) => readFileSync(path, 'utf8'));
+const seeds = shippedPolicies;
 
-function random(seed: number) {
-  let state = seed >>> 0 || 1;
-  const next = () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 0x100000000;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]! };
-}
 
 // Words that begin statements, in places where they must not end one; tokens that make the same
 // statement shape carry other values.
