@@ -134,3 +134,36 @@ describe('replay and policy tests build the history as the supervisor does', () 
     expect(result.cases.map((c) => c.passed)).toEqual([true, true]);
   });
 });
+
+describe('a test case may give the turns before it', () => {
+  const run = async (cases: unknown[]) => runPolicyTestSuite(parsePolicyTests(JSON.stringify({ cases }), { policy }));
+
+  it('a single turn is decided with the history of the earlier turns the case lists', async () => {
+    const result = await run([
+      { name: 'send after read', history: [call('read_inbox')], turn: call('send_email'), expect: { action: 'escalate', rule: 'tainted' } },
+      { name: 'third refund', history: [{ toolCalls: [{ name: 'lookup' }, { name: 'refund' }] }, text('ok'), text('ok'), call('refund'), text('ok'), text('ok'), call('refund')], turn: call('refund'), expect: { action: 'escalate', rule: 'refunds' } },
+      { name: 'errors in the window', history: [{ error: 'timeout' }, text('retrying'), { error: 'timeout' }], turn: text('again'), expect: { action: 'stop', rule: 'flaky' } },
+      { name: 'an empty history is the first turn', history: [], turn: call('send_email'), expect: { action: 'continue', rule: null } },
+    ]);
+    expect(result.cases.map((c) => [c.name, c.passed])).toEqual([
+      ['send after read', true],
+      ['third refund', true],
+      ['errors in the window', true],
+      ['an empty history is the first turn', true],
+    ]);
+  });
+
+  it('a conversation starts from the history the case lists', async () => {
+    const result = await run([
+      { name: 'read before', history: [call('read_inbox')], conversation: [{ turn: text('drafting') }, { turn: call('send_email'), expect: { action: 'escalate', rule: 'tainted' } }] },
+    ]);
+    expect(result.cases[0]!.passed).toBe(true);
+  });
+
+  it('the earlier turns are checked like turns: an unknown field is an error with its place', () => {
+    const text = JSON.stringify({ cases: [{ name: 'typo', history: [{ tool: { name: 'read_inbox' }, toolcalls: [] }], turn: call('send_email'), expect: { action: 'escalate', rule: 'tainted' } }] });
+    expect(() => parsePolicyTests(text, { policy })).toThrow(/\/cases\/0\/history\/0: unknown property "toolcalls"/);
+    const notList = JSON.stringify({ cases: [{ name: 'not a list', history: { tools: ['read_inbox'] }, turn: call('send_email'), expect: { action: 'escalate', rule: 'tainted' } }] });
+    expect(() => parsePolicyTests(notList, { policy })).toThrow(/\/cases\/0\/history: must be array/);
+  });
+});

@@ -280,6 +280,7 @@ describe('docs/testing-policies.md', () => {
     const result = await runPolicyTestSuite(parsePolicyTests(text, { policy: await example('assistant-tools') }));
     expect(result.cases.map((c) => [c.name, c.passed])).toEqual([
       ["a reply may go out once the inbox was read, after a person's word", true],
+      ['a fourth refund in the run waits for a person', true],
       ['writes outside the workspace stop', true],
     ]);
   });

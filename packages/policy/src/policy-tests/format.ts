@@ -80,6 +80,8 @@ export interface TestCaseDefinition {
   /** The host's custom facts for this case, instead of the file's (`{}`: none). */
   facts?: Record<string, unknown>;
   humanAvailable?: boolean;
+  /** The turns of the run before this case, oldest first: the history its first turn is decided with. */
+  history?: TestTurn[];
   turn?: TestTurn;
   expect?: Expectation & { action: Decision['action']; rule: string | null };
   conversation?: ConversationStep[];

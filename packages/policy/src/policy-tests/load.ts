@@ -8,6 +8,7 @@ import { PolicyError } from '../errors.js';
 import { jsonPositions, lineAndColumn } from '../compile/json-positions.js';
 import type { Policy } from '../policy.js';
 import type { Turn } from '../turn.js';
+import { historyOfTurns, type RunHistory } from '../history.js';
 import { PolicyTestError, type PolicyTestDiagnostic } from './errors.js';
 import { toMilliseconds } from './duration.js';
 import { policyTestFileSuffix, type ConversationStep, type Expectation, type PolicyTestFileDefinition, type TestCaseDefinition, type TestTurn } from './format.js';
@@ -37,6 +38,8 @@ export interface PolicyTestCase {
   /** The host's custom facts (`DecideOptions.facts`): the case's, or else the file's. */
   facts: Record<string, unknown>;
   humanAvailable: boolean;
+  /** The run's history before the case's first turn: built from the case's `history` turns, else empty. */
+  history: RunHistory;
 }
 
 /** A test file, checked and ready to run. */
@@ -198,9 +201,11 @@ function toCase(definition: PolicyTestFileDefinition, item: TestCaseDefinition, 
   const pointer = `/cases/${index}`;
   const humanAvailable = item.humanAvailable ?? true;
   const facts = { ...(item.facts ?? definition.facts) };
+  // Built as the supervisor builds it, from the earlier turns as written: defaults do not apply to them.
+  const history = historyOfTurns((item.history ?? []).map(toTurn));
   if (!item.conversation) {
     const turn = toTurn(merge(definition.defaults, item.defaults, item.turn));
-    return { name: item.name, span: at.value(pointer), kind: 'turn', steps: [{ turn, expect: item.expect!, answer: '', span: at.value(pointer) }], start: { step: 1, autoReplies: 0 }, facts, humanAvailable };
+    return { name: item.name, span: at.value(pointer), kind: 'turn', steps: [{ turn, expect: item.expect!, answer: '', span: at.value(pointer) }], start: { step: 1, autoReplies: 0 }, facts, humanAvailable, history };
   }
   // In a conversation the defaults' counters are where counting starts, not a value for every turn.
   const defaults = merge(definition.defaults, item.defaults);
@@ -211,7 +216,7 @@ function toCase(definition: PolicyTestFileDefinition, item: TestCaseDefinition, 
     answer: entry.answer ?? '',
     span: at.value(`${pointer}/conversation/${j}`),
   }));
-  return { name: item.name, span: at.value(pointer), kind: 'conversation', steps, start: { step, autoReplies }, facts, humanAvailable };
+  return { name: item.name, span: at.value(pointer), kind: 'conversation', steps, start: { step, autoReplies }, facts, humanAvailable, history };
 }
 
 /** Problems with the file's own shape, before its policy is known: every one, not the first. */

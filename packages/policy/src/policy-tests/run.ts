@@ -5,7 +5,7 @@ import { decide } from '../decide.js';
 import type { Decision } from '../decision.js';
 import type { Turn } from '../turn.js';
 import { afterDecision, type LoopCounters } from './conversation.js';
-import { emptyHistory, historyAfter } from '../history.js';
+import { historyAfter } from '../history.js';
 import { compareDecision, type Mismatch } from './expectation.js';
 import type { Expectation } from './format.js';
 import type { PolicyTestCase, PolicyTestSuite } from './load.js';
@@ -57,8 +57,9 @@ async function runCase(suite: PolicyTestSuite, item: PolicyTestCase, options: Ru
   let counters: LoopCounters = { ...item.start };
   let problem: string | undefined;
   const decideOptions = { explain: 'all' as const, engine: options.engine ?? 'fast', facts: item.facts, humanAvailable: item.humanAvailable, ...suite.paths };
-  // A single turn is the first of its run; a conversation's turns build the history as the supervisor does.
-  let history = emptyHistory();
+  // The case's earlier turns (none: its first turn is the first of its run); a conversation's own
+  // turns go on building the history as the supervisor does.
+  let history = item.history;
   for (const [index, step] of item.steps.entries()) {
     let turn: Turn = step.turn;
     if (item.kind === 'conversation') {
