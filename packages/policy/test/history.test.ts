@@ -167,3 +167,38 @@ describe('a test case may give the turns before it', () => {
     expect(() => parsePolicyTests(notList, { policy })).toThrow(/\/cases\/0\/history: must be array/);
   });
 });
+
+describe('replay keeps one history per run', () => {
+  // Audit records of two runs, interleaved as two runs at once write them; written without their history.
+  const record = (runId: string | null, turn: Turn, seq: number) =>
+    JSON.stringify({ seq, time: '2026-01-01T10:00:00.000Z', type: 'decision', runId, policy: { name: 'mail', hash: 'sha256:0' }, rule: null, reason: 'no rule matched', action: 'continue', prev: 'x', hash: 'y', turn });
+
+  it('a run is decided on its own earlier turns, not on those of another run in the same log', async () => {
+    const lines = [record('run-a', call('read_inbox'), 1), record('run-b', call('send_email'), 2), record('run-a', call('send_email'), 3), record('run-b', call('send_email'), 4)];
+    const report = await replayLines(policy, lines, { maxSamples: 10 });
+    expect(report.decisions.rules).toEqual({ '(default)': 3, tainted: 1 });
+    const rulesInOrder = async (order: number[]) => (await replayLines(policy, order.map((i) => lines[i]!))).decisions.rules;
+    expect(await rulesInOrder([1, 0, 3, 2])).toEqual({ '(default)': 3, tainted: 1 });
+  });
+
+  it('lines without a run id are one run, the transcript', async () => {
+    const report = await replayLines(policy, [record(null, call('read_inbox'), 1), JSON.stringify(call('send_email'))]);
+    expect(report.decisions.rules).toEqual({ '(default)': 1, tainted: 1 });
+  });
+
+  it("a turn that recorded its history carries its run on from it (a log that starts mid-run)", async () => {
+    const recorded = { ...call('lookup'), history: historyOfTurns([call('read_inbox')]) };
+    const report = await replayLines(policy, [record('run-a', recorded, 7), record('run-b', call('lookup'), 8), record('run-a', call('send_email'), 9)]);
+    expect(report.decisions.rules).toEqual({ '(default)': 2, tainted: 1 });
+  });
+
+  it('a run whose history was forgotten (too many runs open at once) fails closed, and says why', async () => {
+    const lines = [record('run-a', call('read_inbox'), 1), record('run-b', call('lookup'), 2), record('run-c', call('lookup'), 3), record('run-a', call('send_email'), 4)];
+    const report = await replayLines(policy, lines, { maxRuns: 2 });
+    expect(report.decisions.rules).toEqual({ '(default)': 3 });
+    expect(report.decisions.failed.first).toEqual([{ line: 4, code: 'MISSING_FACT', message: expect.stringMatching(/^the history of run "run-a" is not known: more than 2 runs were open at once/) }]);
+    // A policy that reads no history decides such a turn as usual.
+    const plain = compilePolicy('policy plain\nrule mail: when tool.name == "send_email" then escalate "mail"');
+    expect((await replayLines(plain, lines, { maxRuns: 2 })).decisions.rules).toEqual({ '(default)': 3, mail: 1 });
+  });
+});

@@ -115,6 +115,21 @@ bad lines: 1
     );
   });
 
+  it('keeps one history per run of an audit log that mixes two runs', async () => {
+    writeFileSync(file('mail.policy'), 'policy mail\nrule tainted: when tool.name == "send_email" and history.tools contains "read_inbox" then escalate "mail after the inbox"\n');
+    const record = (seq: number, runId: string, tool: string) =>
+      line({ seq, time: '2026-01-01T10:00:00.000Z', type: 'decision', runId, policy: { name: 'mail', hash: 'sha256:0' }, rule: null, reason: 'no rule matched', action: 'continue', prev: 'p', hash: 'h', turn: { role: 'assistant', tool: { name: tool } } });
+    // Run a reads the inbox; run b, which never did, sends mail before run a does.
+    writeFileSync(file('two-runs.jsonl'), [record(1, 'run-a', 'read_inbox'), record(2, 'run-b', 'send_email'), record(3, 'run-a', 'send_email')].join('\n'));
+    const result = await handrail('replay', file('mail.policy'), file('two-runs.jsonl'), '--json');
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.stdout) as ReplayReport).decisions.rules).toEqual({ '(default)': 2, tainted: 1 });
+    // With room for one run only, run a's history is forgotten: its mail fails closed instead of going out.
+    const narrow = JSON.parse((await handrail('replay', file('mail.policy'), file('two-runs.jsonl'), '--json', '--max-runs', '1')).stdout) as ReplayReport;
+    expect(narrow.decisions.failed).toMatchObject({ count: 1, codes: { MISSING_FACT: 1 }, first: [{ line: 3 }] });
+    expect((await handrail('replay', file('mail.policy'), file('two-runs.jsonl'), '--max-runs', '0')).code).toBe(2);
+  });
+
   it('prints the report as JSON with --json', async () => {
     const result = await handrail('replay', file('review.policy'), file('runs.jsonl'), '--against', file('old.policy'), '--json', '--max-differences', '0');
     expect(result.code).toBe(0);

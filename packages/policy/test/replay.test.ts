@@ -50,6 +50,12 @@ describe('readTranscriptLine', () => {
     expect(readTranscriptLine(line({ seq: 4, type: 'decision', action: 'stop', turn }))).toEqual({ kind: 'turns', format: 'record', turns: [turn] });
   });
 
+  it("reads the run an audit record names; null names none", () => {
+    const turn: Turn = { content: 'hi' };
+    expect(readTranscriptLine(line({ seq: 4, type: 'decision', runId: 'run-42', action: 'stop', turn }))).toEqual({ kind: 'turns', format: 'record', turns: [turn], runId: 'run-42' });
+    expect(readTranscriptLine(line({ seq: 5, type: 'decision', runId: null, action: 'stop', turn }))).toEqual({ kind: 'turns', format: 'record', turns: [turn] });
+  });
+
   it("reads every decision-made event of a chat result, in order", () => {
     const result = {
       chatHistory: [{ role: 'user', content: 'task' }],

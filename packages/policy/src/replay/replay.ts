@@ -1,10 +1,10 @@
 // Running a policy over recorded turns, one line at a time, keeping only counts and capped
 // samples, so a transcript of millions of lines is replayed in the memory of a few.
 import { decideSync } from '../decide.js';
-import type { Decision } from '../decision.js';
-import type { Policy } from '../policy.js';
+import { failClosed, type Decision } from '../decision.js';
+import { preparedOf, type Policy } from '../policy.js';
 import type { Turn } from '../turn.js';
-import { emptyHistory, historyAfter } from '../history.js';
+import { emptyHistory, historyAfter, historyProblem, type RunHistory } from '../history.js';
 import { readTranscriptLine, type TranscriptFormat } from './transcript.js';
 
 /**
@@ -26,6 +26,11 @@ export interface ReplayOptions {
   workingDirectory?: string;
   /** What `~` in path conditions stands for (see DecideOptions). */
   home?: string;
+  /**
+   * How many runs' histories are kept at once, 10,000 by default: beyond that, the run seen
+   * least recently is forgotten, and a run replay no longer holds is decided without a history.
+   */
+  maxRuns?: number;
 }
 
 /**
@@ -160,6 +165,38 @@ function same(a: Decision, b: Decision): boolean {
 }
 
 /**
+ * The history of each run of a transcript, at most `max` runs at once (the least recently seen
+ * is forgotten). Once one was forgotten, a run not held may be a forgotten one: its history is
+ * unknown (`undefined`), never taken as empty.
+ */
+class RunHistories {
+  readonly #histories = new Map<string | undefined, RunHistory>();
+  #forgot = false;
+  constructor(readonly max: number) {}
+
+  /** The history before a turn of `runId`; undefined when it may have been forgotten. */
+  before(runId: string | undefined): RunHistory | undefined {
+    const history = this.#histories.get(runId);
+    if (history !== undefined) return history;
+    return this.#forgot ? undefined : emptyHistory();
+  }
+
+  /** Records `turn` as the run's latest; it carries on from the history the turn recorded, when valid. */
+  after(runId: string | undefined, turn: Turn, before: RunHistory | undefined): void {
+    const recorded = turn.history !== undefined && historyProblem(turn.history) === undefined ? turn.history : undefined;
+    const from = recorded ?? before;
+    // A run whose history is unknown stays unknown, turn after turn, unless a turn records one.
+    this.#histories.delete(runId);
+    if (from === undefined) return;
+    this.#histories.set(runId, historyAfter(from, turn));
+    if (this.#histories.size > this.max) {
+      this.#histories.delete(this.#histories.keys().next().value);
+      this.#forgot = true;
+    }
+  }
+}
+
+/**
  * A replay fed one line at a time: `line(text)` for each line of a transcript, in order, then
  * `report()`. Memory stays bounded whatever the number of lines.
  *
@@ -176,9 +213,12 @@ export function createReplay(policy: Policy, options: ReplayOptions = {}) {
     ...(options.workingDirectory !== undefined ? { workingDirectory: options.workingDirectory } : {}),
     ...(options.home !== undefined ? { home: options.home } : {}),
   };
-  // The run so far, built from the earlier turns of the transcript as the supervisor builds it;
-  // a turn that recorded its own history (an audit record) is decided on that one.
-  let history = emptyHistory();
+  // Each run so far, built from its earlier turns in the transcript as the supervisor builds it:
+  // one history per run id (an audit record's), lines without one forming a run of their own. A
+  // turn that recorded its own history is decided on that one, and its run carries on from it.
+  const maxRuns = options.maxRuns ?? 10_000;
+  if (!Number.isInteger(maxRuns) || maxRuns < 1) throw new RangeError(`maxRuns must be a whole number of 1 or more, not ${String(maxRuns)}`);
+  const runs = new RunHistories(maxRuns);
   const { against } = options;
   const report: ReplayReport = {
     policy: identity(policy),
@@ -193,13 +233,14 @@ export function createReplay(policy: Policy, options: ReplayOptions = {}) {
     ...(against ? { againstDecisions: emptyCounts(), differences: { count: 0, first: [] } } : {}),
   };
 
-  const decideOn = (subject: Policy, turn: Turn): Decision => {
+  const decideOn = (subject: Policy, turn: Turn, unknownHistory: string | undefined): Decision => {
+    // A history that may be missing turns is not one: a history rule would decide on too little.
+    if (unknownHistory !== undefined && turn.history === undefined && preparedOf(subject).readsHistory) return failClosed('MISSING_FACT', unknownHistory, identity(subject), true);
     try {
       return decideSync(subject, turn, decideOptions);
     } catch (error) {
       // Only a host's mistake throws (an asynchronous fact); none can come from a transcript.
-      const message = error instanceof Error ? error.message : String(error);
-      return { action: 'escalate', rule: null, reason: `could not decide: ${message}`, onNoInput: 'stop', reset: [], explanation: [], policy: identity(subject), error: { code: 'EVALUATION_FAILED', message } };
+      return failClosed('EVALUATION_FAILED', error instanceof Error ? error.message : String(error), identity(subject), true);
     }
   };
 
@@ -214,14 +255,16 @@ export function createReplay(policy: Policy, options: ReplayOptions = {}) {
     increment(counts.rules, decision.rule ?? '(default)');
   };
 
-  const turn = (recorded: Turn, place: TurnPlace): void => {
+  const turn = (recorded: Turn, place: TurnPlace, runId: string | undefined): void => {
     report.turns++;
-    const value = recorded.history === undefined ? { ...recorded, history } : recorded;
-    history = historyAfter(history, recorded);
-    const decision = decideOn(policy, value);
+    const history = runs.before(runId);
+    const value = recorded.history === undefined && history !== undefined ? { ...recorded, history } : recorded;
+    const unknownHistory = history === undefined ? `the history of run ${JSON.stringify(runId)} is not known: more than ${runs.max} runs were open at once, and replay cannot tell a new run from one whose earlier turns it forgot (raise --max-runs)` : undefined;
+    runs.after(runId, recorded, history);
+    const decision = decideOn(policy, value, unknownHistory);
     count(report.decisions, decision, place);
     if (!against) return;
-    const old = decideOn(against, value);
+    const old = decideOn(against, value, unknownHistory);
     count(report.againstDecisions!, old, place);
     if (same(old, decision)) return;
     const differences = report.differences!;
@@ -252,8 +295,8 @@ export function createReplay(policy: Policy, options: ReplayOptions = {}) {
         return;
       }
       report.formats[read.format] += read.turns.length;
-      if (read.turns.length === 1) turn(read.turns[0]!, { line: number });
-      else read.turns.forEach((value, i) => turn(value, { line: number, item: i + 1 }));
+      if (read.turns.length === 1) turn(read.turns[0]!, { line: number }, read.runId);
+      else read.turns.forEach((value, i) => turn(value, { line: number, item: i + 1 }, read.runId));
     },
     /** The report so far (a live object: take it once the lines are done). */
     report(): ReplayReport {

@@ -20,7 +20,8 @@ export type TranscriptFormat = 'turn' | 'message' | 'record' | 'chat-result';
  * if (read.kind === 'turns') for (const turn of read.turns) decideSync(policy, turn);
  */
 export type TranscriptLine =
-  | { kind: 'turns'; format: TranscriptFormat; turns: Turn[] }
+  /** `runId`: the run the line belongs to, when it names one (an audit record's `runId`). */
+  | { kind: 'turns'; format: TranscriptFormat; turns: Turn[]; runId?: string }
   /** A valid record that holds no turn, named by its `type` when it has one. */
   | { kind: 'skipped'; type: string }
   | { kind: 'bad'; message: string };
@@ -81,7 +82,9 @@ export function readTranscriptLine(text: string): TranscriptLine {
   const type = typeof value.type === 'string' ? value.type : undefined;
   if (has(value, 'turn') && value.turn != null) {
     if (!isObject(value.turn)) return { kind: 'bad', message: 'its "turn" is not an object' };
-    return { kind: 'turns', format: 'record', turns: [value.turn as Turn] };
+    // An audit record names its run (null outside one): replay keeps one history per run.
+    const runId = typeof value.runId === 'string' ? { runId: value.runId } : {};
+    return { kind: 'turns', format: 'record', turns: [value.turn as Turn], ...runId };
   }
   if (Array.isArray(value.events)) {
     const turns = value.events.filter((event): event is Json => isObject(event) && event.type === 'decision-made' && isObject(event.turn)).map((event) => event.turn as Turn);

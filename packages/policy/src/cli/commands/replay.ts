@@ -11,6 +11,7 @@ const options = {
   progress: { type: 'boolean' },
   fact: { type: 'string', multiple: true },
   'max-differences': { type: 'string' },
+  'max-runs': { type: 'string' },
   'working-directory': { type: 'string' },
   home: { type: 'string' },
 } as const;
@@ -67,9 +68,11 @@ export const replay: Command = {
   --progress              report progress on stderr every second (by default, on a terminal)
   --fact NAME=JSON        the value of a custom fact, for turns that do not carry it (repeatable)
   --max-differences N     how many differences to list (1000 by default); all are counted
+  --max-runs N            how many runs' histories to keep at once (10000 by default)
   --working-directory DIR what relative paths in path conditions resolve against
   --home DIR              what ~ stands for in path conditions
-  Each turn's history (for history rules) is built from the turns before it in TRANSCRIPT.
+  Each turn's history (for history rules) is built from the turns of its run before it in
+  TRANSCRIPT: one run per runId of audit records, and one for the lines without a runId.
   Exits 0 when the transcript was read, whatever was decided; 1 when a file cannot be read.`,
 
   async run(args, io) {
@@ -78,6 +81,8 @@ export const replay: Command = {
     const [policyFile, transcript] = positionals as [string, string];
     const max = values['max-differences'];
     if (max !== undefined && !/^\d+$/.test(max)) badValue(`--max-differences must be a whole number, not ${JSON.stringify(max)}`);
+    const maxRuns = values['max-runs'];
+    if (maxRuns !== undefined && !/^[1-9]\d*$/.test(maxRuns)) badValue(`--max-runs must be a whole number of 1 or more, not ${JSON.stringify(maxRuns)}`);
     const facts = customFacts(values.fact ?? []);
 
     const policy = await loadPolicyFromCommandLine(policyFile);
@@ -97,6 +102,7 @@ export const replay: Command = {
       ...(against ? { against } : {}),
       ...(Object.keys(facts).length ? { facts } : {}),
       ...(max !== undefined ? { maxDifferences: Number(max) } : {}),
+      ...(maxRuns !== undefined ? { maxRuns: Number(maxRuns) } : {}),
       ...(values['working-directory'] !== undefined ? { workingDirectory: values['working-directory'] } : {}),
       ...(values.home !== undefined ? { home: values.home } : {}),
       ...(showProgress ? { onProgress: progress.report } : {}),
