@@ -157,7 +157,6 @@ function re2Flags(flags: string): number {
  */
 export class PolicyRegex {
   readonly native: RegExp;
-  readonly linear: RE2JS;
   /**
    * Longest text given to the native engine: Infinity when its work from each position is
    * bounded, `nativeRegexLimit` with one unbounded repetition, 0 when it could backtrack more.
@@ -169,6 +168,10 @@ export class PolicyRegex {
   private readonly remapsFolds: boolean;
   /** Whether the linear engine must read surrogate units one by one, as JavaScript does without u. */
   private readonly readsUnits: boolean;
+  /** The pattern in RE2 syntax, which RE2's parser has accepted. */
+  private readonly re2Pattern: string;
+  /** The linear engine's program, built on first use: most patterns never need it. */
+  private linearProgram: RE2JS | undefined;
 
   constructor(
     readonly pattern: string,
@@ -181,7 +184,11 @@ export class PolicyRegex {
       throw new SyntaxError('ignoring case, this pattern names a letter (such as ſ, K, Å, Ω or ẞ) that case folding treats differently on long texts; add the u flag');
     if (this.readsUnits && namesRefused(pattern, surrogateStandIns))
       throw new SyntaxError('this pattern names a character beyond U+FFFF, a surrogate or a private-use character (U+E000–U+E7FF), which without the u flag long texts cannot match alike; add the u flag');
-    this.linear = re2js().RE2JS.compile(toRe2Syntax(pattern, flags), re2Flags(flags));
+    this.re2Pattern = toRe2Syntax(pattern, flags);
+    // Whether RE2 accepts the pattern is decided here, by its parser (what RE2JS.compile runs
+    // first, and the only step that refuses a pattern); building the program waits for a long text.
+    const { RE2Set } = re2js();
+    new RE2Set(RE2Set.UNANCHORED, re2Flags(flags)).add(this.re2Pattern);
     ({ nativeLimit: this.nativeLimit, reason: this.engineReason } = chooseEngine(pattern, nativeRegexLimit, flags));
   }
 
@@ -197,6 +204,16 @@ export class PolicyRegex {
     surrogateUnits.lastIndex = 0;
     if (this.readsUnits && surrogateUnits.test(input)) input = input.replace(surrogateUnits, (unit) => String.fromCharCode(unit.charCodeAt(0) + 0x800));
     return this.linear.matcher(input).find();
+  }
+
+  /** The linear engine's compiled pattern. */
+  get linear(): RE2JS {
+    return (this.linearProgram ??= re2js().RE2JS.compile(this.re2Pattern, re2Flags(this.flags)));
+  }
+
+  /** Whether the linear engine's program has been built (only a text longer than `nativeLimit` builds it). */
+  get linearBuilt(): boolean {
+    return this.linearProgram !== undefined;
   }
 }
 

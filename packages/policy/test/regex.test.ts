@@ -143,3 +143,58 @@ rule risky: when content matches /(a|aa){1,40}c/ then stop`);
     expect(regexEngines(policy)[3]!.reason).toContain('linear engine');
   });
 });
+
+describe('the linear engine is built on first use', () => {
+  it('compiling a pattern that runs natively at every length builds no linear program', () => {
+    const policy = compilePolicy('policy p version 1\nrule r: when content matches /E1RROR:|Fatal1:/ then stop "x"\n');
+    expect(regexEngines(policy)[0]!.engine).toBe('native');
+    const regex = new PolicyRegex('E1RROR:|Fatal1:', '');
+    expect(regex.linearBuilt).toBe(false);
+    expect(regex.test('x'.repeat(10_000))).toBe(false);
+    expect(regex.linearBuilt).toBe(false);
+  });
+
+  it('a long text on a pattern that could backtrack builds it then', () => {
+    const regex = new PolicyRegex('a.*b.*c', '');
+    expect(regex.linearBuilt).toBe(false);
+    expect(regex.test(`a${'x'.repeat(5000)}b c`)).toBe(true);
+    expect(regex.linearBuilt).toBe(true);
+  });
+
+  it('refuses at compile time exactly what building the program refuses', async () => {
+    const { RE2JS } = await import('re2js');
+    const { toRe2Syntax } = await import('../src/policy-regex.js');
+    const token = fc.constantFrom('a', 'b', '.', '*', '+', '?', '{2}', '{1001}', '{3,2}', '(', ')', '(?:', '|', '[', ']', '^', '$', '\\b', '\\d', '\\s', '\\S', '\\p{L}', '\\p{Nope}', '\\x41', '\\u00e9', '\\1', '(?<n>', '(?=', '-', 'z');
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 8 }), fc.constantFrom('', 'i', 'm', 's', 'u', 'im'), (tokens, flags) => {
+        const pattern = tokens.join('');
+        try {
+          new RegExp(pattern, flags);
+        } catch {
+          return;
+        }
+        let built: unknown;
+        try {
+          const re2 = toRe2Syntax(pattern, flags);
+          built = RE2JS.compile(re2, (flags.includes('i') ? RE2JS.CASE_INSENSITIVE : 0) | (flags.includes('m') ? RE2JS.MULTILINE : 0) | (flags.includes('s') ? RE2JS.DOTALL : 0));
+        } catch (error) {
+          built = error;
+        }
+        let accepted: PolicyRegex | undefined;
+        try {
+          accepted = new PolicyRegex(pattern, flags);
+        } catch {
+          accepted = undefined;
+        }
+        if (built instanceof Error) {
+          // Refused when building the program: refused when compiling the policy (or for a reason of ours first).
+          expect(accepted, `/${pattern}/${flags}`).toBeUndefined();
+        } else if (accepted) {
+          expect(() => accepted.testLinear('ab')).not.toThrow();
+          expect(accepted.linearBuilt).toBe(true);
+        }
+      }),
+      { numRuns: fuzzRuns(2000) },
+    );
+  });
+});
