@@ -310,19 +310,25 @@ function literalType(value: ast.Scalar): FactType {
   return value.kind === 'duration' ? 'number' : value.kind;
 }
 
-function checkCondition(condition: ast.Condition, scope: Scope, report: Report): void {
-  const resolve = (field: ast.FieldRef) => resolveField(field, scope.customFacts, report, scope);
-  const expectType = (field: ast.FieldRef, allowed: FactType[], what: string, span: ast.Span) => {
-    const definition = resolve(field);
-    if (definition && definition.type !== 'any' && !allowed.includes(definition.type))
-      report('TYPE_MISMATCH', `${what} needs ${allowed.join(' or ')}, but ${fieldText(field)} is ${definition.type}`, span);
-    return definition;
-  };
-  const checkEnum = (definition: FactDefinition | undefined, value: ast.Scalar, field: ast.FieldRef) => {
-    if (definition?.values && value.kind === 'string' && !definition.values.includes(value.value))
-      report('INVALID_VALUE', `${fieldText(field)} is never ${JSON.stringify(value.value)}`, value.span, definition.values.map((v) => JSON.stringify(v)));
-  };
+// Helpers of checkCondition at module level: it runs once per condition of every rule, and
+// closures made on each call cost more than the checks themselves.
+function resolveIn(scope: Scope, report: Report, field: ast.FieldRef): FactDefinition | undefined {
+  return resolveField(field, scope.customFacts, report, scope);
+}
 
+function expectType(scope: Scope, report: Report, field: ast.FieldRef, allowed: FactType[], what: string, span: ast.Span): FactDefinition | undefined {
+  const definition = resolveIn(scope, report, field);
+  if (definition && definition.type !== 'any' && !allowed.includes(definition.type))
+    report('TYPE_MISMATCH', `${what} needs ${allowed.join(' or ')}, but ${fieldText(field)} is ${definition.type}`, span);
+  return definition;
+}
+
+function checkEnum(report: Report, definition: FactDefinition | undefined, value: ast.Scalar, field: ast.FieldRef): void {
+  if (definition?.values && value.kind === 'string' && !definition.values.includes(value.value))
+    report('INVALID_VALUE', `${fieldText(field)} is never ${JSON.stringify(value.value)}`, value.span, definition.values.map((v) => JSON.stringify(v)));
+}
+
+function checkCondition(condition: ast.Condition, scope: Scope, report: Report): void {
   if ((condition.kind === 'compare' || condition.kind === 'equals' || condition.kind === 'text') && condition.window) {
     const { steps } = condition.window;
     const fields = [condition.field, ...(condition.value.kind === 'field' ? [condition.value] : [])];
@@ -334,7 +340,7 @@ function checkCondition(condition: ast.Condition, scope: Scope, report: Report):
 
   switch (condition.kind) {
     case 'within': {
-      expectType(condition.field, ['string'], 'within', condition.operatorSpan);
+      expectType(scope, report, condition.field, ['string'], 'within', condition.operatorSpan);
       const root = condition.value.value;
       if (root === '' || root.includes('\0')) report('INVALID_VALUE', 'the directory must be a non-empty path without NUL bytes', condition.value.span);
       return;
@@ -356,12 +362,12 @@ function checkCondition(condition: ast.Condition, scope: Scope, report: Report):
     case 'text': {
       const listOperand = condition.operator === 'containsAny' || condition.operator === 'containsAll';
       if (condition.operator === 'contains') {
-        const definition = resolve(condition.field);
+        const definition = resolveIn(scope, report, condition.field);
         if (definition?.type === 'list' && condition.ignoreCase)
           report('TYPE_MISMATCH', '"ignoring case" works on text, and a list is compared item by item', condition.span);
         else if (definition && !['string', 'list', 'any'].includes(definition.type))
           report('TYPE_MISMATCH', `contains needs text or a list, but ${fieldText(condition.field)} is ${definition.type}`, condition.operatorSpan);
-      } else expectType(condition.field, ['string'], `"${condition.operator}"`, condition.operatorSpan);
+      } else expectType(scope, report, condition.field, ['string'], `"${condition.operator}"`, condition.operatorSpan);
       if (listOperand) {
         const list = condition.value as ast.ListLiteral;
         if (list.items.length === 0) report('INVALID_VALUE', 'the list is empty', list.span);
@@ -370,11 +376,11 @@ function checkCondition(condition: ast.Condition, scope: Scope, report: Report):
       return;
     }
     case 'equals': {
-      const definition = resolve(condition.field);
+      const definition = resolveIn(scope, report, condition.field);
       if (definition && (definition.type === 'list' || definition.type === 'object'))
         report('TYPE_MISMATCH', `equals compares text, numbers and true/false, but ${fieldText(condition.field)} is ${definition.type}`, condition.operatorSpan);
       if (condition.value.kind === 'field') {
-        const other = resolve(condition.value);
+        const other = resolveIn(scope, report, condition.value);
         if (condition.ignoreCase) report('TYPE_MISMATCH', '"ignoring case" needs a "string" on the right', condition.value.span);
         if (definition && other && definition.type !== 'any' && other.type !== 'any' && definition.type !== other.type)
           report('TYPE_MISMATCH', `${fieldText(condition.field)} is ${definition.type} but ${fieldText(condition.value)} is ${other.type}`, condition.value.span);
@@ -384,11 +390,11 @@ function checkCondition(condition: ast.Condition, scope: Scope, report: Report):
       if (definition && definition.type !== 'any' && definition.type !== 'list' && definition.type !== 'object' && definition.type !== type)
         report('TYPE_MISMATCH', `${fieldText(condition.field)} is ${definition.type}, so compare it with ${article(definition.type)}`, condition.value.span);
       if (condition.ignoreCase && type !== 'string') report('TYPE_MISMATCH', '"ignoring case" needs a "string" on the right', condition.value.span);
-      checkEnum(definition, condition.value, condition.field);
+      checkEnum(report, definition, condition.value, condition.field);
       return;
     }
     case 'matches': {
-      expectType(condition.field, ['string'], 'matches', condition.operatorSpan);
+      expectType(scope, report, condition.field, ['string'], 'matches', condition.operatorSpan);
       const { pattern, flags, span } = condition.value;
       for (const flag of flags) {
         if (!allowedRegexFlags.has(flag)) {
@@ -406,27 +412,27 @@ function checkCondition(condition: ast.Condition, scope: Scope, report: Report):
       return;
     }
     case 'compare': {
-      expectType(condition.field, ['number'], `"${condition.operator}"`, condition.operatorSpan);
-      if (condition.value.kind === 'field') expectType(condition.value, ['number'], `"${condition.operator}"`, condition.value.span);
+      expectType(scope, report, condition.field, ['number'], `"${condition.operator}"`, condition.operatorSpan);
+      if (condition.value.kind === 'field') expectType(scope, report, condition.value, ['number'], `"${condition.operator}"`, condition.value.span);
       else if (literalType(condition.value) !== 'number') report('TYPE_MISMATCH', `"${condition.operator}" needs a number or a duration`, condition.value.span);
       return;
     }
     case 'in': {
-      const definition = expectType(condition.field, ['string', 'number', 'boolean'], '"in"', condition.operatorSpan);
+      const definition = expectType(scope, report, condition.field, ['string', 'number', 'boolean'], '"in"', condition.operatorSpan);
       if (condition.value.items.length === 0) report('INVALID_VALUE', 'the list is empty', condition.value.span);
       for (const item of condition.value.items) {
         if (definition && definition.type !== 'any' && definition.type !== item.kind)
           report('TYPE_MISMATCH', `${fieldText(condition.field)} is ${definition.type}, so the list needs ${article(definition.type)}`, item.span);
-        checkEnum(definition, item, condition.field);
+        checkEnum(report, definition, item, condition.field);
       }
       return;
     }
     case 'exists':
-      resolve(condition.field);
+      resolveIn(scope, report, condition.field);
       return;
     case 'every': {
       const counter = condition.field;
-      expectType(counter, ['number'], '"every"', counter.span);
+      expectType(scope, report, counter, ['number'], '"every"', counter.span);
       const n = condition.count.value;
       if (!Number.isInteger(n) || n < 1) report('INVALID_VALUE', `every needs a whole number of 1 or more, not ${n}`, condition.count.span);
       return;
@@ -434,7 +440,7 @@ function checkCondition(condition: ast.Condition, scope: Scope, report: Report):
     case 'truthy': {
       // A bare field is a test only when it is true or false; any other value is probably meant
       // to be tested for presence.
-      const definition = resolve(condition.field);
+      const definition = resolveIn(scope, report, condition.field);
       if (definition && definition.type !== 'any' && definition.type !== 'boolean') {
         const text = fieldText(condition.field);
         const what = { string: 'text', number: 'a number', list: 'a list', object: 'an object' }[definition.type];
