@@ -113,11 +113,14 @@ function builtInFactsPerCall(prepared: PreparedPolicy, policy: Policy, turn: Tur
 function builtInFactsOfTurn(prepared: PreparedPolicy, policy: Policy, turn: Turn, options: DecideOptions): Record<string, unknown> | Record<string, unknown>[] {
   let base: Record<string, unknown>;
   try {
-    base = builtInFactValues(turn, policy.document.maxAutoReplies, prepared.readsCode);
+    const directory =
+      options.workingDirectory === undefined && options.home === undefined
+        ? noDirectory
+        : { ...(options.workingDirectory !== undefined ? { workingDirectory: options.workingDirectory } : {}), ...(options.home !== undefined ? { home: options.home } : {}) };
+    base = builtInFactValues(turn, policy.document.maxAutoReplies, prepared.readsCode, directory);
     // No history is not an empty one: a history rule would silently never fire.
     if (prepared.readsHistory && base.history === undefined)
       throw new DecidingError('MISSING_FACT', `policy ${policy.name} reads the run's history, but the turn has none: decide through a supervisor, or give history (emptyHistory() on a run's first turn)`);
-    base.directory = options.workingDirectory === undefined && options.home === undefined ? noDirectory : { ...(options.workingDirectory !== undefined ? { workingDirectory: options.workingDirectory } : {}), ...(options.home !== undefined ? { home: options.home } : {}) };
     if (turn.toolCalls !== undefined && !Array.isArray(turn.toolCalls)) throw new InvalidTurnError('toolCalls must be a list');
     // Deciding on one and ignoring the other could let the other through undecided.
     if (turn.tool !== undefined && turn.toolCalls !== undefined)

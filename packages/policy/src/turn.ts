@@ -181,8 +181,11 @@ export function findCodeBlocks(text: string | undefined): CodeBlock[] {
   return blocks;
 }
 
-/** The built-in facts of a turn (custom facts are added by the caller). */
-export function builtInFactValues(turn: Turn, policyMaxAutoReplies: number | undefined, readsCode: boolean): Record<string, unknown> {
+/**
+ * The built-in facts of a turn (custom facts are added by the caller); `directory` is what paths
+ * resolve against, given here so that the facts object is built whole, in one shape.
+ */
+export function builtInFactValues(turn: Turn, policyMaxAutoReplies: number | undefined, readsCode: boolean, directory: object): Record<string, unknown> {
   if (turn === null || typeof turn !== 'object') fail('a turn must be an object');
   const content = contentText(turn.content);
   const role = optionalString(turn.role, 'role');
@@ -218,5 +221,6 @@ export function builtInFactValues(turn: Turn, policyMaxAutoReplies: number | und
       : undefined,
     code,
     history: turn.history,
+    directory,
   };
 }
