@@ -163,7 +163,12 @@ export function compileFastEvaluator(rules: readonly CompiledRule[], regexes: Re
     const right = isReference(value) ? read(value) : undefined;
     let valueSource: string;
     if (right) valueSource = right.variable;
-    else if (node.operator === 'textMatches') valueSource = constant(regexes(value as { pattern: string; flags: string }));
+    else if (node.operator === 'textMatches') {
+      // A pattern that runs natively at every length is tested by its RegExp itself (stateless:
+      // the g and y flags are refused), without the choice of engine on each call.
+      const regex = regexes(value as { pattern: string; flags: string });
+      valueSource = constant(regex.nativeLimit === Infinity ? regex.native : regex);
+    }
     else if (node.operator.endsWith('IgnoreCase') && typeof value === 'string') valueSource = JSON.stringify(value.toLowerCase());
     else valueSource = JSON.stringify(value);
     const context: SourceContext = {
