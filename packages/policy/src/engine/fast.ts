@@ -218,6 +218,8 @@ export function compileFastEvaluator(rules: readonly CompiledRule[], regexes: Re
   // Rules in chunks, each its own function taking the values its rules read.
   const chunks: string[] = [];
   const calls: string[] = [];
+  // A policy of one chunk tests its rules in firstFiring itself: one call fewer per decision.
+  const inlineTests: string[] = [];
   for (let from = 0; from < rules.length; from += rulesPerChunk) {
     parameters = new Set();
     const tests = rules.slice(from, from + rulesPerChunk).map((each, offset) => {
@@ -228,6 +230,7 @@ export function compileFastEvaluator(rules: readonly CompiledRule[], regexes: Re
     const list = ['s', ...parameters].join(', ');
     chunks.push([`function ${name}(${list}) {`, ...tests, '  return -1;', '}'].join('\n'));
     calls.push(`  if ((r = ${name}(${list})) !== -1) return r;`);
+    if (rules.length <= rulesPerChunk) inlineTests.push(...tests);
   }
   collectGuards = false;
   const reads = (keys: Iterable<string>) =>
@@ -246,13 +249,12 @@ export function compileFastEvaluator(rules: readonly CompiledRule[], regexes: Re
     '"use strict";',
     `function State() { ${stateFields.map((field) => `this.${field} = null;`).join(' ')} }`,
     ...scanners,
-    ...chunks,
+    ...(inlineTests.length ? [] : chunks),
     'function firstFiring(f) {',
     ...evaluateReads,
     ...guardLines,
     '  const s = new State();',
-    '  let r;',
-    ...calls,
+    ...(inlineTests.length ? inlineTests : ['  let r;', ...calls]),
     '  return -1;',
     '}',
     `return { firstFiring, State, scanners: [${scanners.map((_, index) => `W${index}`).join(', ')}] };`,
