@@ -21,7 +21,7 @@ export function jsonRulesEngineDecider(policy: Policy): JreDecide {
   const maxAutoReplies = policy.document.maxAutoReplies;
   const fallback = policy.document.default;
   return async (turn) => {
-    const facts = builtInFactValues(turn, maxAutoReplies, false, {});
+    const facts = builtInFactValues(turn, maxAutoReplies, { readsCode: false, readsHistory: false }, {});
     const { results } = await engine.run(facts);
     // Each result carries its rule's priority and event (whose params hold the file order).
     let best: Ranked | undefined;

@@ -61,7 +61,7 @@ export function naiveDecider(policy: Policy): (turn: Turn) => HandDecision {
   const { maxAutoReplies } = policy.document;
   const fallback = policy.document.default;
   return (turn) => {
-    const facts = builtInFactValues(turn, maxAutoReplies, false, {});
+    const facts = builtInFactValues(turn, maxAutoReplies, { readsCode: false, readsHistory: false }, {});
     for (const { test, rule } of rules)
       if (test(facts)) return { action: rule.event.type, rule: rule.event.params.rule, reason: rule.event.params.reason };
     return { action: fallback.type, rule: null, reason: fallback.params.reason };

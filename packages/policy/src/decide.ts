@@ -117,7 +117,7 @@ function builtInFactsOfTurn(prepared: PreparedPolicy, policy: Policy, turn: Turn
       options.workingDirectory === undefined && options.home === undefined
         ? noDirectory
         : { ...(options.workingDirectory !== undefined ? { workingDirectory: options.workingDirectory } : {}), ...(options.home !== undefined ? { home: options.home } : {}) };
-    base = builtInFactValues(turn, policy.document.maxAutoReplies, prepared.readsCode, directory);
+    base = builtInFactValues(turn, policy.document.maxAutoReplies, prepared, directory);
     // No history is not an empty one: a history rule would silently never fire.
     if (prepared.readsHistory && base.history === undefined)
       throw new DecidingError('MISSING_FACT', `policy ${policy.name} reads the run's history, but the turn has none: decide through a supervisor, or give history (emptyHistory() on a run's first turn)`);

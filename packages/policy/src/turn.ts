@@ -183,9 +183,11 @@ export function findCodeBlocks(text: string | undefined): CodeBlock[] {
 
 /**
  * The built-in facts of a turn (custom facts are added by the caller); `directory` is what paths
- * resolve against, given here so that the facts object is built whole, in one shape.
+ * resolve against, given here so that the facts object is built whole, in one shape. Code blocks
+ * are found, and the run's history checked, only for a policy that reads them: a supervisor
+ * passes a history of up to 100 steps with every turn.
  */
-export function builtInFactValues(turn: Turn, policyMaxAutoReplies: number | undefined, readsCode: boolean, directory: object): Record<string, unknown> {
+export function builtInFactValues(turn: Turn, policyMaxAutoReplies: number | undefined, reads: { readsCode: boolean; readsHistory: boolean }, directory: object): Record<string, unknown> {
   if (turn === null || typeof turn !== 'object') fail('a turn must be an object');
   const content = contentText(turn.content);
   const role = optionalString(turn.role, 'role');
@@ -196,11 +198,11 @@ export function builtInFactValues(turn: Turn, policyMaxAutoReplies: number | und
   const tokens = turn.tokens;
   if (tokens !== undefined && (tokens === null || typeof tokens !== 'object')) fail('tokens must be an object');
   let code: { count: number; languages: string[]; text: string } | undefined;
-  if (readsCode) {
+  if (reads.readsCode) {
     const blocks = turn.code ?? findCodeBlocks(content);
     code = { count: blocks.length, languages: blocks.map((b) => b.language), text: blocks.map((b) => b.code).join('\n') };
   }
-  if (turn.history !== undefined) {
+  if (reads.readsHistory && turn.history !== undefined) {
     const problem = historyProblem(turn.history);
     if (problem) fail(problem);
   }
@@ -220,7 +222,7 @@ export function builtInFactValues(turn: Turn, policyMaxAutoReplies: number | und
       ? { prompt: optionalNumber(tokens.prompt, 'tokens.prompt'), completion: optionalNumber(tokens.completion, 'tokens.completion'), total: optionalNumber(tokens.total, 'tokens.total') }
       : undefined,
     code,
-    history: turn.history,
+    history: reads.readsHistory ? turn.history : undefined,
     directory,
   };
 }

@@ -74,6 +74,20 @@ describe('history rules', () => {
     }
   });
 
+  it('a policy that does not read history never reads the one a turn carries', async () => {
+    // A supervisor passes the run's history with every turn; only history rules pay for it.
+    const plain = compilePolicy('policy plain\nrule mail: when tool.name == "send_email" then escalate "mail"');
+    const history = historyOfTurns([call('read_inbox'), { content: '', error: 'boom' }]);
+    const read: PropertyKey[] = [];
+    const watched = new Proxy(history, { get: (target, key, receiver) => (read.push(key), Reflect.get(target, key, receiver)) });
+    for (const engine of ['fast', 'reference'] as const) {
+      const decision = await decide(plain, { ...call('send_email'), history: watched }, { engine, explain: 'all' });
+      expect(decision).toMatchObject({ action: 'escalate', rule: 'mail' });
+      expect(decision).toEqual(await decide(plain, call('send_email'), { engine, explain: 'all' }));
+    }
+    expect(read).toEqual([]);
+  });
+
   it('a window only counts history, and is bounded', () => {
     expect(() => compilePolicy('policy p\nrule r: when step > 3 over the last 5 steps then stop')).toThrow(/counts the run's history/);
     expect(() => compilePolicy(`policy p\nrule r: when history.errors > 3 over the last ${maxHistoryWindow + 1} steps then stop`)).toThrow(/from 1 to 100/);
