@@ -11,7 +11,7 @@ import { DurableRun, MemoryRunStore } from '@handrail/core';
 import { compilePolicy } from '@handrail/policy';
 import { describe, expect, it } from 'vitest';
 import { createAiSdkGuard, type AiSdkGuardOptions } from '@handrail/adapters/ai-sdk';
-import { scriptedModel, type ScriptStep } from './fixtures/ai-sdk-model.js';
+import { refunds, scriptedModel, toolResults, type ScriptStep } from './fixtures/ai-sdk-model.js';
 import { person } from './fixtures/person.js';
 
 const policy = compilePolicy(`policy refunds version 1
@@ -40,13 +40,6 @@ function desk() {
     }),
   };
   return { ran, tools };
-}
-
-const refunds: ScriptStep[] = [{ calls: [{ id: 'call_1', name: 'refund', args: { amount: 250 } }] }, { calls: [{ id: 'call_2', name: 'refund', args: { amount: 40 } }] }, 'All refunds done.'];
-
-/** What the model was sent as tool results in its request number `index`. */
-function toolResults(prompts: ReadonlyArray<ReadonlyArray<{ role: string; content: unknown }>>, index: number): unknown[] {
-  return prompts[index]!.filter((message) => message.role === 'tool').flatMap((message) => (message.content as Array<{ output: { value: unknown } }>).map((part) => part.output.value ?? part.output));
 }
 
 /**
