@@ -91,14 +91,20 @@ export function historyAfter(history: RunHistory, turn: HistoryTurn): RunHistory
   const turns = history.turns + 1;
   const names = turn !== null && typeof turn === 'object' ? toolNames(turn) : [];
   const error = turn !== null && typeof turn === 'object' && typeof turn.error === 'string';
-  const calls = Object.assign(Object.create(null) as Record<string, number>, history.calls);
-  const tools = [...history.tools];
-  for (const name of names) {
-    if (!Object.hasOwn(calls, name)) tools.push(name);
-    defineCount(calls, name, (Object.hasOwn(calls, name) ? calls[name]! : 0) + 1);
+  // A history is a value: what a turn leaves unchanged is shared with the one before, so a step
+  // without tool calls copies nothing.
+  let { calls, tools, recent } = history;
+  if (names.length) {
+    calls = Object.assign(Object.create(null) as Record<string, number>, calls);
+    tools = [...tools];
+    for (const name of names) {
+      if (!Object.hasOwn(calls, name)) tools.push(name);
+      defineCount(calls, name, (Object.hasOwn(calls, name) ? calls[name]! : 0) + 1);
+    }
   }
-  const recent = history.recent.filter((step) => step.turn > turns - maxHistoryWindow);
-  if (names.length || error) recent.push({ turn: turns, tools: names, error });
+  const inWindow = (step: HistoryStep) => step.turn > turns - maxHistoryWindow;
+  if (!recent.every(inWindow)) recent = recent.filter(inWindow);
+  if (names.length || error) recent = [...recent, { turn: turns, tools: names, error }];
   return { turns, tools, calls, errors: history.errors + (error ? 1 : 0), recent };
 }
 
