@@ -72,9 +72,11 @@ function factsRead(node: ConditionNode, into: Set<string>): void {
 
 /**
  * Normalises a valid document (rule order, defaults), hashes it, freezes it, prepares it.
- * `regexes`: the lookup that checked the document's regexes, so none compiles twice.
+ * `regexes`: the lookup that checked the document's regexes, so none compiles twice. `owned`:
+ * the document was just compiled and nothing else holds it, so it is frozen as it is; a
+ * caller's document is copied first, so changing it later changes no policy.
  */
-export function createPolicy(input: PolicyDocument, file?: string, regexes?: RegexLookup): Policy {
+export function createPolicy(input: PolicyDocument, file?: string, regexes?: RegexLookup, owned = false): Policy {
   const { hash: _ignored, ...rest } = input;
   const body: PolicyDocument = {
     ...rest,
@@ -89,7 +91,7 @@ export function createPolicy(input: PolicyDocument, file?: string, regexes?: Reg
   };
   body.default = { type: body.default.type, params: { ...body.default.params, rule: '(default)', order: -1 } };
   const hash = contentHash(body);
-  const document = deepFreeze({ ...structuredClone(body), hash });
+  const document = deepFreeze({ ...(owned ? body : structuredClone(body)), hash });
   const policy: Policy = Object.freeze({
     name: document.name,
     ...(document.version !== undefined ? { version: document.version } : {}),

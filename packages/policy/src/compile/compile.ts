@@ -41,7 +41,7 @@ function compileDocument(source: string, file: string | undefined, regexes: Rege
  */
 export function compilePolicy(source: string, options: LoadOptions = {}): Policy {
   const regexes = regexLookup();
-  return createPolicy(compileDocument(source, options.file, regexes), options.file, regexes);
+  return createPolicy(compileDocument(source, options.file, regexes), options.file, regexes, true);
 }
 
 /** The compiled JSON of policy text, as `handrail compile` prints it. */

@@ -1,11 +1,37 @@
 import { createHash } from 'node:crypto';
 
+// Object keys quoted once: documents repeat a few dozen keys thousands of times.
+const quotedKeys = new Map<string, string>();
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = `${JSON.stringify(key)}:`;
+    if (quotedKeys.size < 1_000) quotedKeys.set(key, quoted);
+  }
+  return quoted;
+}
+
+/** Sorts by UTF-16 code units, as the default sort does; by insertion when few, as most objects are. */
+function sortKeys(keys: string[]): void {
+  if (keys.length > 12) {
+    keys.sort();
+    return;
+  }
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    for (; j >= 0 && keys[j]! > key; j--) keys[j + 1] = keys[j]!;
+    keys[j + 1] = key;
+  }
+}
+
 /**
  * JSON with object keys sorted at every level, so equal documents hash equally. Audit records
  * are chained with it: its output for any value must never change. Built in one string, as
  * policies of thousands of rules are hashed whenever they load.
  */
 export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) {
     let out = '[';
     for (let i = 0; i < value.length; i++) {
@@ -16,19 +42,20 @@ export function canonicalJson(value: unknown): string {
     }
     return `${out}]`;
   }
-  if (value !== null && typeof value === 'object') {
-    // Default sort compares UTF-16 code units, as `<` does.
-    const keys = Object.keys(value).sort();
-    let out = '{';
-    for (const key of keys) {
-      const entry = (value as Record<string, unknown>)[key];
-      if (entry === undefined) continue;
-      if (out.length > 1) out += ',';
-      out += `${JSON.stringify(key)}:${canonicalJson(entry)}`;
-    }
-    return `${out}}`;
+  const keys = Object.keys(value);
+  sortKeys(keys);
+  let out = '{';
+  let first = true;
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
+    const entry = (value as Record<string, unknown>)[key];
+    if (entry === undefined) continue;
+    if (!first) out += ',';
+    first = false;
+    // A function's entry is written `undefined`, as the first form's template string did.
+    out += quotedKey(key) + String(canonicalJson(entry));
   }
-  return JSON.stringify(value);
+  return `${out}}`;
 }
 
 export function contentHash(value: unknown): string {

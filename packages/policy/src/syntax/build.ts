@@ -1,5 +1,5 @@
 // Typed AST builders called by the grammar's actions. Each receives nearley's `data` array.
-import type { Token } from 'moo';
+import type { Token } from './lexer.js';
 import type * as ast from '../ast.js';
 import { durationMs } from './lexer.js';
 
@@ -41,7 +41,10 @@ function cover(item: unknown, found: { start: { line: number; col: number; offse
 
 const identifier = (token: Token): ast.Identifier => ({ name: token.value, span: extent(token) });
 
-export const string = ([token]: Data): ast.StringLiteral => ({ kind: 'string', value: JSON.parse(token.value), span: extent(token) });
+/** A string token's value: JSON's reading, which a token without escapes needs no parser for. */
+const stringValue = (text: string): string => (text.includes('\\') ? JSON.parse(text) : text.slice(1, -1));
+
+export const string = ([token]: Data): ast.StringLiteral => ({ kind: 'string', value: stringValue(token.value), span: extent(token) });
 export const number = ([token]: Data): ast.NumberLiteral => ({ kind: 'number', value: Number(token.value), span: extent(token) });
 export const boolean = ([[token]]: Data): ast.BooleanLiteral => ({ kind: 'boolean', value: token.value === 'true', span: extent(token) });
 export const duration = ([token]: Data): ast.DurationLiteral => ({ kind: 'duration', value: durationMs(token.value), text: token.value, span: extent(token) });
@@ -60,7 +63,7 @@ export const field = ([head, segments]: Data): ast.FieldRef => ({
 });
 export const key = ([dot, [name]]: Data) => ({ key: name.value as string, span: extent(dot, name) });
 export const index = ([open, value, close]: Data) => ({ key: Number(value.value), span: extent(open, close) });
-export const quotedKey = ([open, value, close]: Data) => ({ key: JSON.parse(value.value) as string, span: extent(open, close) });
+export const quotedKey = ([open, value, close]: Data) => ({ key: stringValue(value.value), span: extent(open, close) });
 
 export const text =
   (operator: ast.TextOperator) =>
@@ -152,7 +155,7 @@ export const factDeclaration = ([keyword, name, , [type]]: Data): ast.Statement 
   kind: 'fact', name: identifier(name), type: identifier(type), span: extent(keyword, type),
 });
 export const toolName = ([[token]]: Data): ast.Identifier =>
-  token.type === 'string' ? { name: JSON.parse(token.value), span: extent(token) } : identifier(token);
+  token.type === 'string' ? { name: stringValue(token.value), span: extent(token) } : identifier(token);
 export const toolParameter = ([[name], optional, , [type]]: Data): ast.ToolParameter => ({
   name: identifier(name), type: identifier(type), optional: optional != null, span: extent(name, type),
 });

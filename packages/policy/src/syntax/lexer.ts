@@ -1,31 +1,8 @@
-import moo from 'moo';
 import type { Diagnostic } from '../errors.js';
+import { Scanner, type ScannerState, type Token } from './scanner.js';
 
-/** Words with a meaning of their own; a fact path may still use them after a dot. */
-export const keywords = [
-  'policy', 'version', 'mode', 'max', 'fact', 'default', 'rule', 'priority', 'when', 'then',
-  'and', 'or', 'not', 'contains', 'any', 'all', 'starts', 'ends', 'with', 'equals', 'matches',
-  'in', 'exists', 'ignoring', 'case', 'every', 'continue', 'escalate', 'stop', 'via', 'timeout',
-  'else', 'prompt', 'reset', 'reply', 'true', 'false',
-] as const;
-
-const rules: moo.Rules = {
-  whitespace: /[ \t\r\f]+/,
-  newline: { match: /\n/, lineBreaks: true },
-  comment: /#[^\n]*/,
-  // Control characters (a raw tab, a carriage return) must be escaped, as in JSON.
-  string: { match: /"(?:\\["\\/bfnrt]|\\u[0-9a-fA-F]{4}|[^"\\\x00-\x1f])*"/ },
-  regex: /\/(?:\\[^\n]|\[(?:\\[^\n]|[^\]\\\n])*\]|[^/\\\n[])+\/[a-zA-Z]*/,
-  // Never valid, so first: a number and letters that are not a duration (`50EUR`, `15min`, `1.5h`)
-  // are read whole, and the error says how to write them.
-  numberWithUnit: /(?![0-9]+(?:ms|s|m|h|d)(?![A-Za-z0-9_]))-?[0-9]+(?:\.[0-9]+)?[A-Za-z_][A-Za-z0-9_]*/,
-  duration: /[0-9]+(?:ms|s|m|h|d)(?![A-Za-z0-9_])/,
-  number: /-?[0-9]+(?:\.[0-9]+)?(?![A-Za-z_])/,
-  identifier: { match: /[A-Za-z_][A-Za-z0-9_]*/, type: moo.keywords({ keyword: keywords as unknown as string[] }) },
-  operator: ['>=', '<=', '==', '!=', '>', '<'],
-  punctuation: ['(', ')', '[', ']', ',', ':', '.', '...', '?'],
-  invalid: moo.error,
-};
+export { keywords } from './scanner.js';
+export type { Token } from './scanner.js';
 
 const durationUnits: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -68,7 +45,7 @@ function unitProblem(text: string): string {
  * a duration too long to wait for, a number with a unit, a regex closed by a `/` meant as part of
  * it. `source` is the whole text being read.
  */
-function problemWith(token: moo.Token, source: string): Diagnostic | undefined {
+function problemWith(token: Token, source: string): Diagnostic | undefined {
   const span = { line: token.line, col: token.col, offset: token.offset, length: token.text.length };
   if (token.type === 'number') {
     const value = Number(token.text);
@@ -88,7 +65,7 @@ const regexFlags = /^[dgimsuvy]*$/;
  * A `/` inside a pattern ends it early: `/^/etc/` reads as `/^/` with the flags `etc`, then a
  * stray `/`. Told apart from a mistaken flag (`/a/g`, refused by the checker) by what follows.
  */
-function misclosedRegex(token: moo.Token, source: string): Diagnostic | undefined {
+function misclosedRegex(token: Token, source: string): Diagnostic | undefined {
   const close = token.text.lastIndexOf('/');
   const flags = token.text.slice(close + 1);
   const after = token.offset + token.text.length;
@@ -108,9 +85,6 @@ function misclosedRegex(token: moo.Token, source: string): Diagnostic | undefine
 
 const abbreviate = (text: string) => (text.length > 24 ? `${text.slice(0, 12)}…${text.slice(-8)}` : text);
 
-/** Tokens the grammar never sees. */
-const skipped = new Set(['whitespace', 'newline', 'comment']);
-
 export interface Comment {
   text: string;
   line: number;
@@ -119,11 +93,11 @@ export interface Comment {
 }
 
 /**
- * The moo lexer, minus whitespace and comments; comments are kept on the side so a formatter can
- * print them back.
+ * The tokens the parser reads, as nearley asks for them: comments are kept on the side so a
+ * formatter can print them back.
  */
 export function createLexer() {
-  const inner = moo.compile(rules);
+  const inner = new Scanner();
   const comments: Comment[] = [];
   let source = '';
   // The parser's work (and its error reporting) recurses once per open level, so nesting is
@@ -139,7 +113,7 @@ export function createLexer() {
      * input, so the parser neither wraps the problem nor walks its states to describe it.
      */
     problem: undefined as Diagnostic | undefined,
-    reset(chunk: string, state?: moo.LexerState) {
+    reset(chunk: string, state?: ScannerState) {
       inner.reset(chunk, state);
       source = chunk;
       comments.length = 0;
@@ -148,12 +122,14 @@ export function createLexer() {
       nots = 0;
       return lexer;
     },
-    next(): moo.Token | undefined {
+    next(): Token | undefined {
       for (;;) {
         const token = inner.next();
         if (!token) return undefined;
-        if (token.type === 'comment') comments.push({ text: token.text, line: token.line, col: token.col, offset: token.offset });
-        if (token.type && skipped.has(token.type)) continue;
+        if (token.type === 'comment') {
+          comments.push({ text: token.text, line: token.line, col: token.col, offset: token.offset });
+          continue;
+        }
         lexer.problem = problemWith(token, source);
         if (lexer.problem) return undefined;
         if (token.text === '(') {
@@ -171,8 +147,10 @@ export function createLexer() {
       }
     },
     save: () => inner.save(),
-    formatError: (token: moo.Token, message?: string) => inner.formatError(token, message),
-    has: (type: string) => inner.has(type),
+    // nearley's own message, which the parser replaces with a diagnostic of its own.
+    formatError: (token: Token, message = 'invalid syntax') => `${message} at line ${token.line} col ${token.col}`,
+    // The grammar names only types the scanner makes.
+    has: (_type: string) => true,
   };
   return lexer;
 }

@@ -9,7 +9,7 @@
 // more than one way, an action that rejects — returns undefined, and the caller parses the whole
 // text as before, so errors are always reported by the one parse that reports them.
 import nearley from 'nearley';
-import type { Token } from 'moo';
+import type { Token } from './lexer.js';
 import type { Comment } from './lexer.js';
 import { createLexer } from './lexer.js';
 
@@ -41,6 +41,9 @@ interface Plan {
   statement: nearley.Grammar;
   /** Token texts the grammar names literally: only these texts change how a token is parsed. */
   literals: Set<string>;
+  /** Each token kind's number by token type, and by text for the literals: assigned as kinds are met. */
+  kinds: Map<string, { code: number; literals: Map<string, number> }>;
+  kindCount: number;
   /** Literals that begin a statement: where the text is split. */
   starters: Set<string>;
   noStatements: GrammarRule;
@@ -99,7 +102,7 @@ function planFor(grammar: CompiledGrammar): Plan | null {
     postprocess: (children: Array<Derivation | Token>, reference: number): Derivation => ({ rule: index, reference, children: children as Derivation['children'] }),
   }));
   const grammarFrom = (start: string) => nearley.Grammar.fromCompiled({ Lexer: pieceLexer, ParserRules: recording, ParserStart: start } as unknown as nearley.CompiledRules);
-  return { rules, header: grammarFrom('header'), statement: grammarFrom('statement'), literals, starters, noStatements, appendStatement, policy };
+  return { rules, header: grammarFrom('header'), statement: grammarFrom('statement'), literals, kinds: new Map(), kindCount: 0, starters, noStatements, appendStatement, policy };
 }
 
 /** Feeds `tokens` to `parser`; false when one of them cannot continue the parse. */
@@ -137,13 +140,42 @@ function derive(grammar: nearley.Grammar, tokens: Token[]): Derivation | undefin
 const rejected = Symbol('rejected');
 const unfinished = Symbol('unfinished');
 
+/**
+ * One character per token naming its kind as the grammar tells kinds apart: its type, and its
+ * text when the grammar names that text literally.
+ */
+function kindsOf(plan: Plan, tokens: Token[]): string {
+  const codes = new Uint16Array(tokens.length);
+  const code = () => {
+    // Kinds are few (token types and the grammar's literals); a code past 16 bits would alias.
+    if (plan.kindCount === 0xffff) throw new Error('internal error: too many token kinds');
+    return plan.kindCount++;
+  };
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    let kind = plan.kinds.get(token.type ?? '');
+    if (!kind) plan.kinds.set(token.type ?? '', (kind = { code: code(), literals: new Map() }));
+    if (plan.literals.has(token.text)) {
+      let literal = kind.literals.get(token.text);
+      if (literal === undefined) kind.literals.set(token.text, (literal = code()));
+      codes[i] = literal;
+    } else codes[i] = kind.code;
+  }
+  let kinds = '';
+  for (let i = 0; i < codes.length; i += 8_192) kinds += String.fromCharCode(...codes.subarray(i, i + 8_192));
+  return kinds;
+}
+
 /** Runs the grammar's actions over a derivation with the tokens of one statement (starting at token `at`). */
 function build(plan: Plan, node: Derivation, tokens: Token[], at: number): unknown {
-  const data: unknown[] = [];
-  for (const child of node.children) {
+  const { children } = node;
+  // Sized up front: a growing array reserves room for 17 elements at its first push.
+  const data: unknown[] = new Array(children.length);
+  for (let i = 0; i < children.length; i++) {
+    const child = children[i]!;
     const value = typeof child === 'number' ? tokens[child] : build(plan, child, tokens, at);
     if (value === rejected) return rejected;
-    data.push(value);
+    data[i] = value;
   }
   const action = plan.rules[node.rule]!.postprocess;
   if (!action) return data;
@@ -186,13 +218,15 @@ export function parseByStatements(grammar: CompiledGrammar, source: string): { r
   // Each shape's derivation; `unfinished` marks a shape that is only the start of a statement
   // (a word that begins statements can also stand inside one: the fact `tool`).
   const shapes = new Map<string, Derivation | typeof unfinished | undefined>();
-  const kind = (token: Token) => (plan.literals.has(token.text) ? `${token.type} ${token.text}` : token.type ?? '');
+  // A piece's shape is the slice of `kinds` under it: one character per token, its kind's number.
+  const kinds = kindsOf(plan, tokens);
+  const shapeUpTo = (s: number, end: number) => kinds.slice(starts[s]!, starts[end] ?? tokens.length);
   const pieceUpTo = (s: number, end: number) => tokens.slice(starts[s]!, starts[end] ?? tokens.length);
   for (let s = 0, end = 1; s < starts.length; s = end, end = s + 1) {
     const from = starts[s]!;
+    let shape = shapeUpTo(s, end);
+    while (shapes.get(shape) === unfinished && end < starts.length) shape = shapeUpTo(s, ++end);
     let piece = pieceUpTo(s, end);
-    let shape = piece.map(kind).join('\n');
-    while (shapes.get(shape) === unfinished && end < starts.length) shape = (piece = pieceUpTo(s, ++end)).map(kind).join('\n');
     let derivation = shapes.get(shape);
     if (!shapes.has(shape)) {
       // A new shape: parsed once, the following pieces fed to the same parser while it is unfinished.
@@ -203,7 +237,7 @@ export function parseByStatements(grammar: CompiledGrammar, source: string): { r
         const next = pieceUpTo(end, ++end);
         fed = feed(parser, next);
         piece = piece.concat(next);
-        shape = piece.map(kind).join('\n');
+        shape = shapeUpTo(s, end);
       }
       shapes.set(shape, (derivation = fed ? derivationOf(parser, piece) : undefined));
     }

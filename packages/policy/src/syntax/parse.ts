@@ -1,5 +1,5 @@
 import nearley from 'nearley';
-import type { Token } from 'moo';
+import type { Token } from './lexer.js';
 import type * as ast from '../ast.js';
 import { PolicyError } from '../errors.js';
 import { finishPolicy, type ParsedPolicy } from './build.js';

@@ -2,7 +2,7 @@
 // could come next (only what continues the statement being written, in the middle of one), the
 // word a misspelt one was probably meant to be, and where a word that cannot be used here belongs.
 // Nothing here names a statement or an operator: new grammar rules are described as they are added.
-import type { Token } from 'moo';
+import type { Token } from './lexer.js';
 import type { Diagnostic } from '../errors.js';
 import { closest } from '../suggest.js';
 
