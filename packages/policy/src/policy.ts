@@ -52,11 +52,12 @@ export function preparedOf(policy: Policy): PreparedPolicy {
   return found;
 }
 
+// Loops rather than Object.values: a large policy has hundreds of thousands of objects to freeze.
 function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  if (Array.isArray(value)) for (let i = 0; i < value.length; i++) deepFreeze(value[i]);
+  else for (const key in value) if (Object.hasOwn(value, key)) deepFreeze((value as Record<string, unknown>)[key]);
   return value;
 }
 
@@ -65,8 +66,8 @@ function factsRead(node: ConditionNode, into: Set<string>): void {
     into.add(node.fact);
     const value = node.value;
     if (value !== null && typeof value === 'object' && !Array.isArray(value) && 'fact' in value) into.add((value as { fact: string }).fact);
-  } else if ('all' in node) node.all.forEach((child) => factsRead(child, into));
-  else if ('any' in node) node.any.forEach((child) => factsRead(child, into));
+  } else if ('all' in node) for (const child of node.all) factsRead(child, into);
+  else if ('any' in node) for (const child of node.any) factsRead(child, into);
   else factsRead(node.not, into);
 }
 

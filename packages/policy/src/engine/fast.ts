@@ -30,6 +30,8 @@ const runtime = {
   not: (not: TraceNode): TraceNode => ({ not, result: !not.result }),
 };
 
+const guardSides = ['fact', 'value'] as const;
+
 /** Rules per generated function: small functions stay optimised however many rules a policy has. */
 const rulesPerChunk = 40;
 /** From this many distinct words on one text, one shared scan beats an `includes` per word. */
@@ -81,6 +83,8 @@ export function compileFastEvaluator(rules: readonly CompiledRule[], regexes: Re
   // This evaluator's regexes (`regexes` compiled them while checking the policy) live and die
   // with it, and so with its policy.
   interface Read {
+    /** `referenceKey` of `reference`. */
+    key: string;
     variable: string;
     lower?: string;
     number?: string;
@@ -93,7 +97,7 @@ export function compileFastEvaluator(rules: readonly CompiledRule[], regexes: Re
   const read = (reference: FactReference): Read => {
     const key = referenceKey(reference);
     let entry = references.get(key);
-    if (!entry) references.set(key, (entry = { variable: `V${references.size}`, reference }));
+    if (!entry) references.set(key, (entry = { key, variable: `V${references.size}`, reference }));
     used.add(key);
     parameters.add(entry.variable);
     return entry;
@@ -116,7 +120,7 @@ export function compileFastEvaluator(rules: readonly CompiledRule[], regexes: Re
   const scans = new Map<string, { words: Map<string, number>; helper?: string }>();
   for (const [key, words] of keywordsByText(rules)) if (words.size >= sharedScanFromWords) scans.set(key, { words });
   const scanHelper = (entry: Read, lowered: boolean) => {
-    const scan = scans.get(`${referenceKey(entry.reference)}\u0000${lowered}`)!;
+    const scan = scans.get(`${entry.key}\u0000${lowered}`)!;
     if (!scan.helper) {
       const name = `S${scanners.length}`;
       stateFields.push(name);
@@ -138,9 +142,9 @@ export function compileFastEvaluator(rules: readonly CompiledRule[], regexes: Re
     return scan;
   };
   /** The fast evaluator's keyword test: an `includes` per word, or the text's shared scan. */
-  const containsSource = (node: LeafCondition, entry: Read, words: readonly string[], lowered: boolean, join: 'any' | 'all') => {
+  const containsSource = (entry: Read, words: readonly string[], lowered: boolean, join: 'any' | 'all') => {
     if (words.length === 0) return join === 'any' ? 'false' : 'true';
-    if (!scans.has(`${referenceKey(node)}\u0000${lowered}`)) {
+    if (!scans.has(`${entry.key}\u0000${lowered}`)) {
       const text = lowered ? lowerOfRead(entry) : entry.variable;
       return `(${words.map((word) => `${text}.includes(${JSON.stringify(word)})`).join(join === 'any' ? ' || ' : ' && ')})`;
     }
@@ -178,10 +182,10 @@ export function compileFastEvaluator(rules: readonly CompiledRule[], regexes: Re
       lower: () => lowerOfRead(fact),
       number: () => numberOfRead(fact),
       ...(right ? { valueNumber: () => numberOfRead(right) } : {}),
-      contains: (words, lowered, join) => containsSource(node, fact, words, lowered, join),
+      contains: (words, lowered, join) => containsSource(fact, words, lowered, join),
     };
     if (collectGuards) {
-      for (const side of ['fact', 'value'] as const) {
+      for (const side of guardSides) {
         const guard = guardSource(definition, context, side);
         if (guard === undefined || guards.has(guard)) continue;
         guards.set(guard, guardOwners.push({ rule, leaf: node }) - 1);
