@@ -159,22 +159,27 @@ async function main(): Promise<number> {
     console.log(`  ${fmtSize(size).padStart(8)} ${fmtUs(handrail).padStart(10)} ${fmtUs(hand).padStart(10)} ${fmtRatio(handrail, hand!).padStart(8)}`);
   }
 
-  // Compile time: text to a Policy ready to decide, per rule, for the mixed workload.
+  // Compile time: text to a Policy ready to decide, per rule, for the mixed workload. Wall time,
+  // the best of several runs: a compile is one call, so the fastest run is the one the machine
+  // least disturbed. CPU time (GC and JIT threads included) is printed beside it.
   console.log('');
-  console.log('═══ compile (text → Policy, mixed rules) ═══');
+  console.log('═══ compile (text → Policy, mixed rules; best of runs, wall and CPU) ═══');
   const compileMs = new Map<number, number>();
   for (const rules of ruleCounts) {
     const text = workloadPolicy('mixed', rules);
-    const times: number[] = [];
-    for (let run = 0; run < (quick ? 1 : 5); run++) {
+    const wall: number[] = [];
+    const cpu: number[] = [];
+    for (let run = 0; run < (quick ? 1 : 15); run++) {
+      const t0 = performance.now();
       const cpu0 = process.cpuUsage();
       compilePolicy(text);
-      const cpu = process.cpuUsage(cpu0);
-      times.push((cpu.user + cpu.system) / 1000);
+      const used = process.cpuUsage(cpu0);
+      wall.push(performance.now() - t0);
+      cpu.push((used.user + used.system) / 1000);
     }
-    const best = Math.min(...times);
+    const best = Math.min(...wall);
     compileMs.set(rules, best);
-    console.log(`  ${String(rules).padStart(5)} rules ${best.toFixed(1).padStart(8)} ms ${((best * 1000) / rules).toFixed(0).padStart(7)} µs/rule`);
+    console.log(`  ${String(rules).padStart(5)} rules ${best.toFixed(1).padStart(8)} ms ${((best * 1000) / rules).toFixed(0).padStart(7)} µs/rule   CPU ${Math.min(...cpu).toFixed(1)} ms`);
   }
 
   // The issue's targets, as ratios measured in this run.
@@ -195,7 +200,8 @@ async function main(): Promise<number> {
   const compile2000 = compileMs.get(2000);
   const compile200 = compileMs.get(200);
   verdicts.push(['compile: per-rule time at 2,000 rules / at 200', compile2000 && compile200 && compile2000 / 2000 / (compile200 / 200), (v) => v <= 2, '≤ 2×']);
-  verdicts.push(['compile 2,000 rules (ms)', compile2000, (v) => v < 200, '< 200']);
+  // "Well under 200 ms": three quarters of it.
+  verdicts.push(['compile 2,000 rules (ms)', compile2000, (v) => v < 150, '< 150']);
   console.log('');
   console.log(`Targets${quick ? ' (QUICK run: not meaningful)' : ''}:`);
   let missed = false;

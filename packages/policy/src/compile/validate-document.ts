@@ -106,46 +106,58 @@ export function checkDocument(document: PolicyDocument, locate: Locate, regexes:
     if (ownDefinition(builtInFacts, name)) diagnostics.push({ code: 'DUPLICATE_FACT', message: `"${name}" is a built-in fact`, span: locate(`/facts/${name}`) });
   }
   const names = new Set<string>();
+  // The JSON pointer of the node being visited, as segments: joined only to report a problem.
+  const at: Array<string | number> = [];
+  const pointer = (...more: string[]) => `/${[...at, ...more].join('/')}`;
+  const visit = (node: ConditionNode): void => {
+    if (!isLeaf(node)) {
+      const [key, children] = 'all' in node ? ['all', node.all] : 'any' in node ? ['any', node.any] : ['not', undefined];
+      at.push(key);
+      if (children)
+        for (let i = 0; i < children.length; i++) {
+          at.push(i);
+          visit(children[i]!);
+          at.pop();
+        }
+      else visit((node as { not: ConditionNode }).not);
+      at.pop();
+      return;
+    }
+    // A path test's directory is the policy's own (the schema checked its shape).
+    const references = node.operator === 'pathWithin' ? [node] : [node, node.value];
+    for (const reference of references) {
+      if (reference === null || typeof reference !== 'object' || !('fact' in (reference as object))) continue;
+      const { fact, path } = reference as { fact: string; path?: string };
+      const declared = ownDefinition(custom, fact);
+      const definition: FactDefinition | undefined = ownDefinition(builtInFacts, fact) ?? (declared ? { type: declared.type, description: '' } : undefined);
+      if (!definition) {
+        diagnostics.push({ code: 'UNKNOWN_FACT', message: `unknown fact "${fact}"`, span: locate(pointer('fact')), expected: [...Object.keys(builtInFacts), ...Object.keys(custom)] });
+        continue;
+      }
+      let current: FactDefinition | undefined = definition;
+      for (const key of path ? pathKeys(path) : []) {
+        if (!current.fields) break;
+        current = ownDefinition(current.fields, key);
+        if (!current) {
+          diagnostics.push({ code: 'UNKNOWN_FACT', message: `${fact} has no field "${key}" (path ${path})`, span: locate(pointer('path')) });
+          break;
+        }
+      }
+    }
+    if (node.operator === 'textMatches') {
+      const { pattern, flags } = node.value as { pattern: string; flags: string };
+      const problem = regexProblem(pattern, flags, regexes);
+      const hazard = problem ? undefined : findBacktrackingHazard(pattern);
+      if (problem) diagnostics.push({ code: 'INVALID_REGEX', message: problem, span: locate(pointer('value', 'pattern')) });
+      else if (hazard) diagnostics.push({ code: 'UNSAFE_REGEX', message: hazard, span: locate(pointer('value', 'pattern')) });
+    }
+  };
   document.rules.forEach((rule, index) => {
     if (names.has(rule.name)) diagnostics.push({ code: 'DUPLICATE_RULE', message: `rule "${rule.name}" is defined twice`, span: locate(`/rules/${index}/name`) });
     names.add(rule.name);
-    const visit = (node: ConditionNode, pointer: string) => {
-      if (!isLeaf(node)) {
-        if ('all' in node) node.all.forEach((child, i) => visit(child, `${pointer}/all/${i}`));
-        else if ('any' in node) node.any.forEach((child, i) => visit(child, `${pointer}/any/${i}`));
-        else visit(node.not, `${pointer}/not`);
-        return;
-      }
-      // A path test's directory is the policy's own (the schema checked its shape).
-      const references = node.operator === 'pathWithin' ? [node] : [node, node.value];
-      for (const reference of references) {
-        if (reference === null || typeof reference !== 'object' || !('fact' in (reference as object))) continue;
-        const { fact, path } = reference as { fact: string; path?: string };
-        const declared = ownDefinition(custom, fact);
-        const definition: FactDefinition | undefined = ownDefinition(builtInFacts, fact) ?? (declared ? { type: declared.type, description: '' } : undefined);
-        if (!definition) {
-          diagnostics.push({ code: 'UNKNOWN_FACT', message: `unknown fact "${fact}"`, span: locate(`${pointer}/fact`), expected: [...Object.keys(builtInFacts), ...Object.keys(custom)] });
-          continue;
-        }
-        let current: FactDefinition | undefined = definition;
-        for (const key of path ? pathKeys(path) : []) {
-          if (!current.fields) break;
-          current = ownDefinition(current.fields, key);
-          if (!current) {
-            diagnostics.push({ code: 'UNKNOWN_FACT', message: `${fact} has no field "${key}" (path ${path})`, span: locate(`${pointer}/path`) });
-            break;
-          }
-        }
-      }
-      if (node.operator === 'textMatches') {
-        const { pattern, flags } = node.value as { pattern: string; flags: string };
-        const problem = regexProblem(pattern, flags, regexes);
-        const hazard = problem ? undefined : findBacktrackingHazard(pattern);
-        if (problem) diagnostics.push({ code: 'INVALID_REGEX', message: problem, span: locate(`${pointer}/value/pattern`) });
-        else if (hazard) diagnostics.push({ code: 'UNSAFE_REGEX', message: hazard, span: locate(`${pointer}/value/pattern`) });
-      }
-    };
-    visit(rule.conditions, `/rules/${index}/conditions`);
+    at.push('rules', index, 'conditions');
+    visit(rule.conditions);
+    at.length = 0;
   });
   return diagnostics;
 }

@@ -49,7 +49,11 @@ const keywordOperators: Readonly<Record<string, boolean>> = {
 
 const lowerOf = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : false);
 
-const referenceKey = (reference: FactReference) => `${reference.fact}\u0000${reference.path ?? ''}\u0000${reference.params ? JSON.stringify(reference.params) : ''}`;
+// A fact alone is keyed by its name (a name never holds NUL); with a path or parameters, by all three.
+const referenceKey = (reference: FactReference) =>
+  reference.path === undefined && reference.params === undefined
+    ? reference.fact
+    : `${reference.fact}\u0000${reference.path ?? ''}\u0000${reference.params ? JSON.stringify(reference.params) : ''}`;
 
 function leaves(node: ConditionNode, into: LeafCondition[] = []): LeafCondition[] {
   if (isLeaf(node)) into.push(node);

@@ -140,6 +140,8 @@ function derive(grammar: nearley.Grammar, tokens: Token[]): Derivation | undefin
 const rejected = Symbol('rejected');
 const unfinished = Symbol('unfinished');
 
+const utf16 = new TextDecoder('utf-16le');
+
 /**
  * One character per token naming its kind as the grammar tells kinds apart: its type, and its
  * text when the grammar names that text literally.
@@ -147,8 +149,8 @@ const unfinished = Symbol('unfinished');
 function kindsOf(plan: Plan, tokens: Token[]): string {
   const codes = new Uint16Array(tokens.length);
   const code = () => {
-    // Kinds are few (token types and the grammar's literals); a code past 16 bits would alias.
-    if (plan.kindCount === 0xffff) throw new Error('internal error: too many token kinds');
+    // Kinds are few (token types and the grammar's literals); a code among the surrogates would not decode as itself.
+    if (plan.kindCount === 0xd800) throw new Error('internal error: too many token kinds');
     return plan.kindCount++;
   };
   for (let i = 0; i < tokens.length; i++) {
@@ -161,9 +163,7 @@ function kindsOf(plan: Plan, tokens: Token[]): string {
       codes[i] = literal;
     } else codes[i] = kind.code;
   }
-  let kinds = '';
-  for (let i = 0; i < codes.length; i += 8_192) kinds += String.fromCharCode(...codes.subarray(i, i + 8_192));
-  return kinds;
+  return utf16.decode(codes);
 }
 
 /** Runs the grammar's actions over a derivation with the tokens of one statement (starting at token `at`). */
