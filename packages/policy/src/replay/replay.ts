@@ -255,12 +255,23 @@ export function createReplay(policy: Policy, options: ReplayOptions = {}) {
     increment(counts.rules, decision.rule ?? '(default)');
   };
 
+  // Histories are kept only for a policy that reads them: the others decide the same without.
+  const readsHistory = preparedOf(policy).readsHistory || (against !== undefined && preparedOf(against).readsHistory);
+
   const turn = (recorded: Turn, place: TurnPlace, runId: string | undefined): void => {
     report.turns++;
+    if (!readsHistory) {
+      decided(recorded, place, undefined);
+      return;
+    }
     const history = runs.before(runId);
     const value = recorded.history === undefined && history !== undefined ? { ...recorded, history } : recorded;
     const unknownHistory = history === undefined ? `the history of run ${JSON.stringify(runId)} is not known: more than ${runs.max} runs were open at once, and replay cannot tell a new run from one whose earlier turns it forgot (raise --max-runs)` : undefined;
     runs.after(runId, recorded, history);
+    decided(value, place, unknownHistory);
+  };
+
+  const decided = (value: Turn, place: TurnPlace, unknownHistory: string | undefined): void => {
     const decision = decideOn(policy, value, unknownHistory);
     count(report.decisions, decision, place);
     if (!against) return;
