@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fuzzRuns } from '../../../test/adversarial/fuzz-runs.js';
-import { lineSplitter } from '../src/replay/read-stream.js';
+import { lineSplitter } from '../src/replay/line-splitter.js';
 
 async function readlineLines(chunks: string[]): Promise<string[]> {
   const lines: string[] = [];

@@ -187,6 +187,8 @@ bad lines: 1
     const fact = await handrail('replay', file('review.policy'), file('runs.jsonl'), '--fact', 'tier=gold');
     expect(fact.code).toBe(2);
     expect(fact.stderr).toMatch(/^handrail: --fact tier is not valid JSON/);
+    const workers = await handrail('replay', file('review.policy'), file('runs.jsonl'), '--workers', '0');
+    expect(workers).toMatchObject({ code: 2, stderr: 'handrail: --workers must be a whole number of 1 or more, not "0"\n' });
   });
 });
 
@@ -236,7 +238,8 @@ describe('handrail replay on a million turns', { timeout: 2 * timeout }, () => {
     // What loading the CLI itself takes, so the bound below is on what the replay adds.
     const baseline = await run([...limited, ...rss], ['replay', invoices, small, '--json']);
     expect(baseline.code).toBe(0);
-    const result = await run([...limited, ...rss], ['replay', invoices, big, '--against', terminate, '--json']);
+    // In one thread: worker threads (the default for a file this size) each add a heap of their own.
+    const result = await run([...limited, ...rss], ['replay', invoices, big, '--against', terminate, '--json', '--workers', '1']);
     expect(result.stderr).toMatch(/^maxRSS \d+\n$/);
     expect(result.code).toBe(0);
 
@@ -256,5 +259,10 @@ describe('handrail replay on a million turns', { timeout: 2 * timeout }, () => {
     // The file is about 100 MB: holding it, or its lines, would add far more than this.
     const added = maxRss(result.stderr) - maxRss(baseline.stderr);
     expect(added).toBeLessThan(48 * 1024 * 1024);
+
+    // On worker threads, the same report.
+    const parallel = await run(limited, ['replay', invoices, big, '--against', terminate, '--json', '--workers', '2']);
+    expect(parallel.code).toBe(0);
+    expect(JSON.parse(parallel.stdout)).toEqual(report);
   });
 });

@@ -5,6 +5,10 @@ import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Policy } from '../policy.js';
 import { createReplay, type ReplayOptions, type ReplayReport } from './replay.js';
+import { lineSplitter } from './line-splitter.js';
+import { replayFileInParallel } from './parallel.js';
+import { availableParallelism } from 'node:os';
+import { preparedOf } from '../policy.js';
 
 /**
  * How far a replay has got; reported about once a second while it runs.
@@ -22,57 +26,6 @@ export interface ReplayProgress {
 }
 
 /**
- * Splits text into lines as readline does with `crlfDelay: Infinity` (\n, \r\n or a lone \r
- * ends a line; a last line without a break counts), without an event per line: a replay spends
- * as long deciding a turn as reading it, and readline's events cost as much again.
- *
- * @example
- * const splitter = lineSplitter((line) => console.log(line));
- * splitter.write('a\r\nb'); splitter.end(); // a, b
- */
-export function lineSplitter(onLine: (line: string) => void): { write(text: string): void; end(): void } {
-  // The unfinished line, in the pieces it arrived in (joined once it ends), and whether the last
-  // piece ended with \r, whose line is out already: a \n first in the next text belongs to it.
-  let partial: string[] = [];
-  let afterReturn = false;
-  const lineBreak = /\r\n|\r|\n/g;
-  const emit = (text: string, start: number, end: number) => {
-    const tail = text.slice(start, end);
-    if (partial.length === 0) onLine(tail);
-    else {
-      partial.push(tail);
-      const line = partial.join('');
-      partial = [];
-      onLine(line);
-    }
-  };
-  return {
-    write(text) {
-      if (text === '') return;
-      let start = afterReturn && text.charCodeAt(0) === 10 ? 1 : 0;
-      afterReturn = false;
-      if (text.indexOf('\r', start) < 0) {
-        for (let end = text.indexOf('\n', start); end >= 0; end = text.indexOf('\n', start)) {
-          emit(text, start, end);
-          start = end + 1;
-        }
-      } else {
-        lineBreak.lastIndex = start;
-        for (let found = lineBreak.exec(text); found; found = lineBreak.exec(text)) {
-          emit(text, start, found.index);
-          start = lineBreak.lastIndex;
-          if (found[0] === '\r' && start === text.length) afterReturn = true;
-        }
-      }
-      if (start < text.length) partial.push(text.slice(start));
-    },
-    end() {
-      if (partial.length) emit('', 0, 0);
-    },
-  };
-}
-
-/**
  * A replay's options, and how it reports progress.
  *
  * @example
@@ -82,7 +35,17 @@ export interface ReplayStreamOptions extends ReplayOptions {
   onProgress?: (progress: ReplayProgress) => void;
   /** How often `onProgress` is called; 1000 ms by default. */
   progressIntervalMs?: number;
+  /**
+   * Threads that decide, for `replayFile`: by default one per core (up to 4) for a file over
+   * 8 MiB on a machine of two cores or more, else none (this thread decides); `1` keeps it in
+   * this thread. A policy that reads `history` is always replayed in this thread (its runs are
+   * followed line by line). The report is the same either way.
+   */
+  workers?: number;
 }
+
+/** Files smaller than this are replayed in this thread unless `workers` says otherwise: starting workers costs more. */
+const parallelFromBytes = 8 << 20;
 
 /**
  * Replays a stream of JSON lines (stdin, a decompressing stream, a socket).
@@ -152,6 +115,13 @@ export async function replayStream(policy: Policy, input: Readable, options: Rep
 export async function replayFile(policy: Policy, path: string, options: ReplayStreamOptions = {}): Promise<ReplayReport> {
   const info = await stat(path);
   if (info.isDirectory()) throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR' });
+  const readsHistory = preparedOf(policy).readsHistory || (options.against !== undefined && preparedOf(options.against).readsHistory);
+  const workers = options.workers ?? (info.size >= parallelFromBytes ? Math.min(availableParallelism(), 4) : 1);
+  if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a whole number of 1 or more, not ${String(workers)}`);
+  if (workers > 1 && !readsHistory) {
+    const report = await replayFileInParallel(policy, path, workers, { ...options, totalBytes: info.size });
+    if (report) return report;
+  }
   // Large reads: the next one starts only once a chunk's lines are decided, and with 64 KiB
   // chunks a fifth of the time went waiting for them.
   return replayStream(policy, createReadStream(path, { highWaterMark: 1 << 20 }), { ...options, totalBytes: info.size });

@@ -206,6 +206,21 @@ class RunHistories {
  * console.log(replay.report().decisions.actions);
  */
 export function createReplay(policy: Policy, options: ReplayOptions = {}) {
+  const { line, report } = replayer(policy, options);
+  return { line, report };
+}
+
+/**
+ * A part of a transcript replayed on its own (by a worker of `replayFile`): its lines numbered
+ * from `firstLine`, the `type`s of skipped lines all kept, in the order first seen, for
+ * `mergeReplayPart` to cap as one replay of the whole would.
+ */
+export interface ReplayPart {
+  firstLine: number;
+}
+
+/** `createReplay`, or the replay of one part of a transcript. */
+export function replayer(policy: Policy, options: ReplayOptions, part?: ReplayPart) {
   const maxDifferences = options.maxDifferences ?? 1000;
   const maxSamples = options.maxSamples ?? 100;
   const decideOptions = {
@@ -283,10 +298,15 @@ export function createReplay(policy: Policy, options: ReplayOptions = {}) {
     if (differences.first.length < maxDifferences) differences.first.push({ ...place, old: outcome(old), new: outcome(decision) });
   };
 
+  // The skipped types of a part, in the order first seen (a record lists numeric keys first).
+  const skippedOrder: string[] = [];
+  const lineOffset = part ? part.firstLine - 1 : 0;
   return {
+    /** The types of skipped lines, in the order first seen. */
+    skippedOrder,
     /** Reads and decides one line; `text` without its line break. */
     line(text: string): void {
-      const number = ++report.lines;
+      const number = ++report.lines + lineOffset;
       if (number === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       if (text.trim() === '') {
         report.blankLines++;
@@ -301,6 +321,11 @@ export function createReplay(policy: Policy, options: ReplayOptions = {}) {
       if (read.kind === 'skipped') {
         report.skipped.count++;
         const types = report.skipped.types;
+        if (part) {
+          if (!(read.type in types)) skippedOrder.push(read.type);
+          increment(types, read.type);
+          return;
+        }
         const known = read.type in types || Object.keys(types).length < maxSkippedTypes;
         increment(types, known ? read.type : '(other)');
         return;
@@ -314,6 +339,45 @@ export function createReplay(policy: Policy, options: ReplayOptions = {}) {
       return report;
     },
   };
+}
+
+/**
+ * Adds the replay of a part of the transcript to the replay of the parts before it, as if one
+ * replay had read their lines in order: counts add up, samples keep the first ones, skipped
+ * types are capped in the order they were first seen.
+ */
+export function mergeReplayPart(into: ReplayReport, part: ReplayReport, skippedOrder: readonly string[], options: ReplayOptions = {}): void {
+  const maxDifferences = options.maxDifferences ?? 1000;
+  const maxSamples = options.maxSamples ?? 100;
+  const first = <T>(list: T[], more: readonly T[], max: number) => {
+    for (const item of more) if (list.length < max) list.push(item);
+  };
+  into.lines += part.lines;
+  into.blankLines += part.blankLines;
+  into.turns += part.turns;
+  for (const format of Object.keys(into.formats) as TranscriptFormat[]) into.formats[format] += part.formats[format];
+  into.skipped.count += part.skipped.count;
+  const types = into.skipped.types;
+  for (const type of skippedOrder) {
+    const known = type in types || Object.keys(types).length < maxSkippedTypes;
+    const key = known ? type : '(other)';
+    types[key] = (types[key] ?? 0) + part.skipped.types[type]!;
+  }
+  into.badLines.count += part.badLines.count;
+  first(into.badLines.first, part.badLines.first, maxSamples);
+  const mergeCounts = (to: DecisionCounts, from: DecisionCounts) => {
+    for (const action of ['continue', 'escalate', 'stop'] as const) to.actions[action] += from.actions[action];
+    for (const [rule, count] of Object.entries(from.rules)) to.rules[rule] = (to.rules[rule] ?? 0) + count;
+    to.failed.count += from.failed.count;
+    for (const [code, count] of Object.entries(from.failed.codes)) to.failed.codes[code] = (to.failed.codes[code] ?? 0) + count;
+    first(to.failed.first, from.failed.first, maxSamples);
+  };
+  mergeCounts(into.decisions, part.decisions);
+  if (into.againstDecisions && part.againstDecisions) mergeCounts(into.againstDecisions, part.againstDecisions);
+  if (into.differences && part.differences) {
+    into.differences.count += part.differences.count;
+    first(into.differences.first, part.differences.first, maxDifferences);
+  }
 }
 
 /**

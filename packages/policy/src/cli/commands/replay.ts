@@ -12,6 +12,7 @@ const options = {
   fact: { type: 'string', multiple: true },
   'max-differences': { type: 'string' },
   'max-runs': { type: 'string' },
+  workers: { type: 'string' },
   'working-directory': { type: 'string' },
   home: { type: 'string' },
 } as const;
@@ -69,6 +70,8 @@ export const replay: Command = {
   --fact NAME=JSON        the value of a custom fact, for turns that do not carry it (repeatable)
   --max-differences N     how many differences to list (1000 by default); all are counted
   --max-runs N            how many runs' histories to keep at once (10000 by default)
+  --workers N             threads that decide (by default one per core, up to 4, for a file
+                          over 8 MiB); 1 decides in one thread; the report is the same
   --working-directory DIR what relative paths in path conditions resolve against
   --home DIR              what ~ stands for in path conditions
   Each turn's history (for history rules) is built from the turns of its run before it in
@@ -83,6 +86,8 @@ export const replay: Command = {
     if (max !== undefined && !/^\d+$/.test(max)) badValue(`--max-differences must be a whole number, not ${JSON.stringify(max)}`);
     const maxRuns = values['max-runs'];
     if (maxRuns !== undefined && !/^[1-9]\d*$/.test(maxRuns)) badValue(`--max-runs must be a whole number of 1 or more, not ${JSON.stringify(maxRuns)}`);
+    const workers = values.workers;
+    if (workers !== undefined && !/^[1-9]\d*$/.test(workers)) badValue(`--workers must be a whole number of 1 or more, not ${JSON.stringify(workers)}`);
     const facts = customFacts(values.fact ?? []);
 
     const policy = await loadPolicyFromCommandLine(policyFile);
@@ -103,6 +108,7 @@ export const replay: Command = {
       ...(Object.keys(facts).length ? { facts } : {}),
       ...(max !== undefined ? { maxDifferences: Number(max) } : {}),
       ...(maxRuns !== undefined ? { maxRuns: Number(maxRuns) } : {}),
+      ...(workers !== undefined ? { workers: Number(workers) } : {}),
       ...(values['working-directory'] !== undefined ? { workingDirectory: values['working-directory'] } : {}),
       ...(values.home !== undefined ? { home: values.home } : {}),
       ...(showProgress ? { onProgress: progress.report } : {}),
