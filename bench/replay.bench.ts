@@ -1,11 +1,12 @@
 // Replay throughput: a transcript file of ~1 KB turns replayed with replayFile against the
-// 20-rule policy, beside reading and parsing the same file alone (readline and JSON.parse),
-// measured in the same run. Prints turns per second for both and their ratio.
+// 20-rule policy (on its default worker threads, and in one thread), beside reading and parsing
+// the same file alone (readline and JSON.parse), measured in the same run. Prints turns per
+// second for each and the ratio of replayFile's time to reading and parsing.
 //
 //   tsx bench/replay.bench.ts               1,000,000 turns (a ~1 GB temporary file)
 //   tsx bench/replay.bench.ts --turns=20000 fewer (the smoke test uses --quick: 20,000)
 import { createReadStream, mkdtempSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { compilePolicy, replayFile } from '../packages/policy/src/index.js';
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
   console.log(`Replay benchmark — ${turns.toLocaleString('en')} turns, ${(bytes / turns).toFixed(0)} bytes each, ${(bytes / 1e6).toFixed(0)} MB; wall time, best of ${quick ? 1 : 2}`);
   let readBest = Infinity;
   let replayBest = Infinity;
+  let oneThreadBest = Infinity;
   for (let round = 0; round < (quick ? 1 : 2); round++) {
     let started = performance.now();
     const read = await readAndParse();
@@ -55,11 +57,15 @@ async function main(): Promise<void> {
     started = performance.now();
     const report = await replayFile(policy, file);
     replayBest = Math.min(replayBest, performance.now() - started);
-    if (read !== turns || report.turns !== turns) throw new Error(`read ${read} lines and replayed ${report.turns} turns of ${turns}`);
+    started = performance.now();
+    const oneThread = await replayFile(policy, file, { workers: 1 });
+    oneThreadBest = Math.min(oneThreadBest, performance.now() - started);
+    if (read !== turns || report.turns !== turns || oneThread.turns !== turns) throw new Error(`read ${read} lines and replayed ${report.turns} and ${oneThread.turns} turns of ${turns}`);
   }
   const rate = (ms: number) => Math.round(turns / (ms / 1000)).toLocaleString('en');
   console.log(`  read + JSON.parse   ${rate(readBest).padStart(10)} turns/s`);
-  console.log(`  replayFile          ${rate(replayBest).padStart(10)} turns/s`);
+  console.log(`  replayFile          ${rate(replayBest).padStart(10)} turns/s   (${availableParallelism()} cores; default workers)`);
+  console.log(`  replayFile, 1 thread ${rate(oneThreadBest).padStart(9)} turns/s   (workers: 1; ${(oneThreadBest / readBest).toFixed(2)}× reading and parsing)`);
   console.log(`  replay / read+parse = ${(replayBest / readBest).toFixed(2)}× the time`);
 }
 
