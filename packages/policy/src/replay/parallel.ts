@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Policy } from '../policy.js';
-import type { ReplayProgress, ReplayStreamOptions } from './read-stream.js';
+import type { ReplayProgress, ReplayStreamOptions } from './stream-options.js';
 import { lineSplitter } from './line-splitter.js';
 import { createReplay, mergeReplayPart, type ReplayReport } from './replay.js';
 import type { PartRequest, WorkerSetup } from './replay-worker.js';

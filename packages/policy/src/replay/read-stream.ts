@@ -2,47 +2,15 @@
 // at once, so the transcript is never held in memory.
 import { createReadStream, type ReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
-import type { Policy } from '../policy.js';
-import { createReplay, type ReplayOptions, type ReplayReport } from './replay.js';
+import { preparedOf, type Policy } from '../policy.js';
 import { lineSplitter } from './line-splitter.js';
 import { replayFileInParallel } from './parallel.js';
-import { availableParallelism } from 'node:os';
-import { preparedOf } from '../policy.js';
+import { createReplay, type ReplayReport } from './replay.js';
+import type { ReplayStreamOptions } from './stream-options.js';
 
-/**
- * How far a replay has got; reported about once a second while it runs.
- *
- * @example
- * await replayFile(policy, 'runs.jsonl', { onProgress: (p: ReplayProgress) => console.error(p.lines, p.bytesRead, p.totalBytes) });
- */
-export interface ReplayProgress {
-  lines: number;
-  turns: number;
-  /** Bytes read so far, and the file's size: known for files, not for other streams. */
-  bytesRead?: number;
-  totalBytes?: number;
-  elapsedMs: number;
-}
-
-/**
- * A replay's options, and how it reports progress.
- *
- * @example
- * await replayStream(policy, process.stdin, { against: oldPolicy, onProgress: (p) => console.error(p.lines), progressIntervalMs: 5000 });
- */
-export interface ReplayStreamOptions extends ReplayOptions {
-  onProgress?: (progress: ReplayProgress) => void;
-  /** How often `onProgress` is called; 1000 ms by default. */
-  progressIntervalMs?: number;
-  /**
-   * Threads that decide, for `replayFile`: by default one per core (up to 4) for a file over
-   * 8 MiB on a machine of two cores or more, else none (this thread decides); `1` keeps it in
-   * this thread. A policy that reads `history` is always replayed in this thread (its runs are
-   * followed line by line). The report is the same either way.
-   */
-  workers?: number;
-}
+export type { ReplayProgress, ReplayStreamOptions } from './stream-options.js';
 
 /** Files smaller than this are replayed in this thread unless `workers` says otherwise: starting workers costs more. */
 const parallelFromBytes = 8 << 20;
@@ -122,7 +90,7 @@ export async function replayFile(policy: Policy, path: string, options: ReplaySt
     const report = await replayFileInParallel(policy, path, workers, { ...options, totalBytes: info.size });
     if (report) return report;
   }
-  // Large reads: the next one starts only once a chunk's lines are decided, and with 64 KiB
-  // chunks a fifth of the time went waiting for them.
-  return replayStream(policy, createReadStream(path, { highWaterMark: 1 << 20 }), { ...options, totalBytes: info.size });
+  // Larger reads than the default: the next one starts only once a chunk's lines are decided,
+  // and with 64 KiB chunks a fifth of the time went waiting for them.
+  return replayStream(policy, createReadStream(path, { highWaterMark: 256 << 10 }), { ...options, totalBytes: info.size });
 }
