@@ -80,4 +80,8 @@ describe('replayFile on worker threads', () => {
   it('refuses a number of workers that is not a whole number of 1 or more', async () => {
     await expect(replayFile(policy, file, { workers: 0 })).rejects.toThrow(/workers must be a whole number/);
   });
+
+  it('checks the options before starting any worker', async () => {
+    await expect(replayFileInParallel(policy, file, 2, { maxRuns: 0 })).rejects.toThrow(/maxRuns must be a whole number/);
+  });
 });

@@ -78,10 +78,11 @@ export async function replayFileInParallel(policy: Policy, path: string, workerC
     ...(against ? { against: { document: against.document, ...(against.file !== undefined ? { file: against.file } : {}) } } : {}),
     options: replayOptions,
   };
+  // The merged report starts empty; creating it checks the options before any worker starts.
+  const report = createReplay(policy, options).report();
   const workers = await startWorkers(workerCount, setup);
   if (!workers) return undefined;
 
-  const report = createReplay(policy, options).report();
   const started = performance.now();
   const input = createReadStream(path, { highWaterMark: 1 << 20, encoding: 'utf8' });
   const timer = onProgress

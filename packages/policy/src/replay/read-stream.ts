@@ -86,8 +86,10 @@ export async function replayFile(policy: Policy, path: string, options: ReplaySt
   const readsHistory = preparedOf(policy).readsHistory || (options.against !== undefined && preparedOf(options.against).readsHistory);
   const workers = options.workers ?? (info.size >= parallelFromBytes ? Math.min(availableParallelism(), 4) : 1);
   if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a whole number of 1 or more, not ${String(workers)}`);
-  if (workers > 1 && !readsHistory) {
-    const report = await replayFileInParallel(policy, path, workers, { ...options, totalBytes: info.size });
+  // More workers than cores would only take turns.
+  const threads = Math.min(workers, availableParallelism());
+  if (threads > 1 && !readsHistory) {
+    const report = await replayFileInParallel(policy, path, threads, { ...options, totalBytes: info.size });
     if (report) return report;
   }
   // Larger reads than the default: the next one starts only once a chunk's lines are decided,

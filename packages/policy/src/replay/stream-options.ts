@@ -29,8 +29,9 @@ export interface ReplayStreamOptions extends ReplayOptions {
   /**
    * Threads that decide, for `replayFile`: by default one per core (up to 4) for a file over
    * 8 MiB on a machine of two cores or more, else none (this thread decides); `1` keeps it in
-   * this thread. A policy that reads `history` is always replayed in this thread (its runs are
-   * followed line by line). The report is the same either way.
+   * this thread; no more workers than cores are started. A policy that reads `history` is
+   * always replayed in this thread (its runs are followed line by line). The report is the same
+   * either way.
    */
   workers?: number;
 }
