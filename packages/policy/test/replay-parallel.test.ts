@@ -34,7 +34,7 @@ function transcript(): string {
     else if (kind === 5) lines.push(i % 2 ? '' : '   ');
     // Skipped lines of many types, numeric-looking ones among them: more than the 20 kept apart.
     else if (kind === 6) lines.push(JSON.stringify({ type: `event-${(i * 7) % 31}` }));
-    else if (kind === 7) lines.push(JSON.stringify({ type: String((i * 3) % 17) }));
+    else if (kind === 7) lines.push(JSON.stringify({ type: i % 5 === 0 ? ['__proto__', 'constructor', 'toString'][i % 3] : String((i * 3) % 17) }));
     else if (kind === 8) lines.push('\uFEFF{"content":"a mark in the middle is not JSON"}');
     else if (kind === 9) lines.push(JSON.stringify({ content: 'custom fact missing on purpose', facts: { tier: 42 } }));
     else lines.push(JSON.stringify({ content: `ordinary ${i}`, role: 'user', step: i }));
