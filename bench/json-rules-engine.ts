@@ -2,7 +2,8 @@
 // run them: one reused Engine with Handrail's operators, `await engine.run(facts)`, then the
 // winning event by Handrail's resolution order. Runs are awaited one at a time, never overlapped.
 import { createRequire } from 'node:module';
-import { addOperators, compareRules, type Policy, type Turn } from '../packages/policy/src/index.js';
+import { addOperators, compareRules, engineParameterFacts, type Policy, type Turn } from '../packages/policy/src/index.js';
+import { preparedOf } from '../packages/policy/src/policy.js';
 import { builtInFactValues } from '../packages/policy/src/turn.js';
 import type { HandDecision } from './hand-written.js';
 
@@ -20,9 +21,11 @@ export function jsonRulesEngineDecider(policy: Policy): JreDecide {
   const engine = addOperators(new EngineClass(structuredClone(policy.document.rules) as unknown[]));
   const maxAutoReplies = policy.document.maxAutoReplies;
   const fallback = policy.document.default;
+  const { readsHistory } = preparedOf(policy);
   return async (turn) => {
-    const facts = builtInFactValues(turn, maxAutoReplies, { readsCode: false, readsHistory: false }, {});
-    const { results } = await engine.run(facts);
+    const facts = builtInFactValues(turn, maxAutoReplies, { readsCode: false, readsHistory }, {});
+    // History rules read it through json-rules-engine's dynamic facts (a tool's count, a window).
+    const { results } = await engine.run(readsHistory ? { ...facts, ...engineParameterFacts({ history: facts.history }) } : facts);
     // Each result carries its rule's priority and event (whose params hold the file order).
     let best: Ranked | undefined;
     for (const result of results as unknown as Ranked[]) {

@@ -6,6 +6,8 @@ import { builtInFactValues } from '../packages/policy/src/turn.js';
 import { regexLookup } from '../packages/policy/src/operators.js';
 import { pathKeys, readPath } from '../packages/policy/src/engine/path.js';
 import { compareRules } from '../packages/policy/src/decision.js';
+import { parameterFacts, parameterFactValue } from '../packages/policy/src/parameter-facts.js';
+import { preparedOf } from '../packages/policy/src/policy.js';
 import type { HandDecision } from './hand-written.js';
 
 type Test = (facts: Record<string, unknown>) => boolean;
@@ -24,12 +26,14 @@ const lowerValue = (value: unknown): unknown =>
 
 export function naiveDecider(policy: Policy): (turn: Turn) => HandDecision {
   const regexes = regexLookup();
-  const reader = (fact: string, path?: string) => {
+  const reader = (fact: string, path?: string, params?: Record<string, unknown>) => {
     const keys = path ? pathKeys(path) : undefined;
-    return (facts: Record<string, unknown>) => (keys ? readPath(facts[fact], keys) : facts[fact]);
+    // History and directory are facts with parameters (a tool's count, a window), as json-rules-engine's dynamic facts.
+    const raw = parameterFacts.has(fact) ? (facts: Record<string, unknown>) => parameterFactValue(fact, facts[fact], params) : (facts: Record<string, unknown>) => facts[fact];
+    return (facts: Record<string, unknown>) => (keys ? readPath(raw(facts), keys) : raw(facts));
   };
   const leaf = (node: LeafCondition): Test => {
-    const read = reader(node.fact, node.path);
+    const read = reader(node.fact, node.path, node.params);
     const value = node.value as unknown;
     const right = value !== null && typeof value === 'object' && !Array.isArray(value) && 'fact' in value ? reader((value as { fact: string }).fact, (value as { path?: string }).path) : undefined;
     const ignoringCase = lowerCased[node.operator];
@@ -60,8 +64,9 @@ export function naiveDecider(policy: Policy): (turn: Turn) => HandDecision {
   const rules = ordered.map((rule) => ({ test: tree(rule.conditions), rule }));
   const { maxAutoReplies } = policy.document;
   const fallback = policy.document.default;
+  const { readsHistory } = preparedOf(policy);
   return (turn) => {
-    const facts = builtInFactValues(turn, maxAutoReplies, { readsCode: false, readsHistory: false }, {});
+    const facts = builtInFactValues(turn, maxAutoReplies, { readsCode: false, readsHistory }, {});
     for (const { test, rule } of rules)
       if (test(facts)) return { action: rule.event.type, rule: rule.event.params.rule, reason: rule.event.params.reason };
     return { action: fallback.type, rule: null, reason: fallback.params.reason };

@@ -162,23 +162,31 @@ export interface HistoryParams {
  */
 export function historyValue(history: RunHistory, params: HistoryParams | undefined): unknown {
   const window = params?.window;
-  let view: { tools: string[]; calls: Record<string, number>; errors: number; turns: number };
-  if (window === undefined) view = { tools: history.tools, calls: history.calls, errors: history.errors, turns: history.turns };
-  else {
-    const calls = Object.create(null) as Record<string, number>;
-    const tools: string[] = [];
-    let errors = 0;
-    for (const step of history.recent) {
-      if (step.turn <= history.turns - window) continue;
-      if (step.error) errors++;
-      for (const name of step.tools) {
-        if (!Object.hasOwn(calls, name)) tools.push(name);
-        defineCount(calls, name, (Object.hasOwn(calls, name) ? calls[name]! : 0) + 1);
-      }
-    }
-    view = { tools, calls, errors, turns: Math.min(window, history.turns) };
-  }
   const tool = params?.calls;
-  if (tool !== undefined) return Object.hasOwn(view.calls, tool) ? view.calls[tool] : 0;
-  return view;
+  if (window === undefined) {
+    if (tool !== undefined) return Object.hasOwn(history.calls, tool) ? history.calls[tool] : 0;
+    return { tools: history.tools, calls: history.calls, errors: history.errors, turns: history.turns };
+  }
+  const from = history.turns - window;
+  // One tool's calls in the window, counted without building the window's view: a policy may
+  // hold many such rules, each read on every decision.
+  if (tool !== undefined) {
+    let count = 0;
+    for (const step of history.recent) if (step.turn > from) for (const name of step.tools) if (name === tool) count++;
+    return count;
+  }
+  // No prototype, so plain assignment keeps a tool named __proto__ a count.
+  const calls = Object.create(null) as Record<string, number>;
+  const tools: string[] = [];
+  let errors = 0;
+  for (const step of history.recent) {
+    if (step.turn <= from) continue;
+    if (step.error) errors++;
+    for (const name of step.tools) {
+      const count = calls[name];
+      if (count === undefined) tools.push(name);
+      calls[name] = (count ?? 0) + 1;
+    }
+  }
+  return { tools, calls, errors, turns: Math.min(window, history.turns) };
 }
