@@ -70,6 +70,17 @@ describe('replayFile on worker threads', () => {
     expect(JSON.parse(JSON.stringify(parallel))).toEqual(JSON.parse(JSON.stringify(serial)));
   });
 
+  it('cuts long lines into parts by size, and reports what one thread reports', async () => {
+    const long = join(directory, 'long.jsonl');
+    const text = 'x'.repeat(1 << 20);
+    writeFileSync(long, Array.from({ length: 24 }, (_, i) => JSON.stringify({ content: i % 5 === 0 ? `NEEDS_REVIEW ${text}` : text })).join('\n'));
+    const facts = { tier: 'silver' };
+    const parallel = await replayFileInParallel(policy, long, 2, { facts });
+    expect(parallel, 'the workers started').toBeDefined();
+    expect({ ...parallel!.decisions.rules }).toEqual({ review: 5, '(default)': 19 });
+    expect(JSON.parse(JSON.stringify(parallel))).toEqual(JSON.parse(JSON.stringify(await replayFile(policy, long, { facts, workers: 1 }))));
+  });
+
   it('falls back to one thread when a fact cannot be copied to a worker', async () => {
     const facts = { tier: (() => 'gold') as unknown as string };
     expect(await replayFileInParallel(policy, file, 2, { facts })).toBeUndefined();

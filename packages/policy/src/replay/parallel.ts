@@ -13,8 +13,12 @@ import { lineSplitter } from './line-splitter.js';
 import { createReplay, mergeReplayPart, type ReplayReport } from './replay.js';
 import type { PartRequest, WorkerSetup } from './replay-worker.js';
 
-/** Lines per part: large enough that posting a part costs little beside deciding it. */
+/**
+ * A part ends at this many lines or characters, whichever comes first: large enough that posting
+ * a part costs little beside deciding it, small enough that long lines keep memory bounded.
+ */
 const linesPerPart = 2_000;
+const charactersPerPart = 4 << 20;
 /** Parts sent and not yet merged, per worker, before reading pauses (memory stays bounded). */
 const partsInFlight = 3;
 
@@ -101,6 +105,7 @@ export async function replayFileInParallel(policy: Policy, path: string, workerC
       let merged = 0;
       let nextLine = 1;
       let lines: string[] = [];
+      let characters = 0;
       let ended = false;
       let failed = false;
       const fail = (error: unknown) => {
@@ -117,13 +122,15 @@ export async function replayFileInParallel(policy: Policy, path: string, workerC
         const request: PartRequest = { id: sent++, firstLine: nextLine, lines };
         nextLine += lines.length;
         lines = [];
+        characters = 0;
         inFlight.set(worker, inFlight.get(worker)! + 1);
         worker.postMessage(request);
         if (sent - merged >= workers.length * partsInFlight) input.pause();
       };
       const splitter = lineSplitter((line) => {
         lines.push(line);
-        if (lines.length === linesPerPart) send();
+        characters += line.length;
+        if (lines.length === linesPerPart || characters >= charactersPerPart) send();
       });
       for (const worker of workers) {
         worker.on('message', (result: PartResult) => {
