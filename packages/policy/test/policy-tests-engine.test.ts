@@ -17,6 +17,7 @@ import {
   type PolicyTestRun,
 } from '../src/index.js';
 import { escapeXml } from '../src/policy-tests/report-junit.js';
+import { failureLines } from '../src/policy-tests/failure-details.js';
 
 const policy = compilePolicy(
   `policy desk
@@ -273,6 +274,25 @@ describe('docs/testing-policies.md', () => {
     const result = await runPolicyTestSuite(parsePolicyTests(`{ "cases": [${text}] }`, { policy: await example('adaptive') }));
     expect(result.cases[0]!.passed).toBe(true);
     expect(result.cases[0]!.steps).toHaveLength(8);
+  });
+
+  it('shows the history a failed turn was decided on, for a policy that reads history', async () => {
+    const history = compilePolicy('policy h\nrule thrice: when tool.name == "refund" and history.calls.refund >= 3 then escalate "a fourth refund"\n');
+    const tests = {
+      cases: [
+        {
+          name: 'the third refund goes through',
+          history: [{ tool: { name: 'refund' } }, { content: 'ok', error: 'timeout' }, { tool: { name: 'lookup' } }, { tool: { name: 'refund' } }],
+          turn: { role: 'assistant', tool: { name: 'refund' } },
+          expect: { action: 'escalate', rule: 'thrice' },
+        },
+      ],
+    };
+    const result = await runPolicyTestSuite(parsePolicyTests(JSON.stringify(tests), { policy: history }));
+    expect(failureLines(result.cases[0]!)[1]).toBe('history: 4 earlier turns; calls: "refund" ×2, "lookup" ×1; errors: 1');
+    // A policy that does not read history is not shown one.
+    const plain = await runPolicyTestSuite(parsePolicyTests(JSON.stringify(tests), { policy: compilePolicy('policy p\nrule thrice: when content == "x" then stop\n') }));
+    expect(failureLines(plain.cases[0]!).some((line) => line.startsWith('history:'))).toBe(false);
   });
 
   it('has a history and paths example that passes against the example assistant-tools policy', async () => {

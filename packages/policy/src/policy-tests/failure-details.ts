@@ -3,6 +3,7 @@
 import { formatDecisionLine, formatRuleTrace, formatValue } from '../format/explanation.js';
 import type { RuleTrace } from '../decision.js';
 import { formatExpectation, formatMismatches } from './expectation.js';
+import type { RunHistory } from '../history.js';
 import type { CaseResult, StepResult } from './run.js';
 
 /** The rules whose traces explain a wrong decision: the one that decided, the one expected, and any `held` disagrees on. */
@@ -30,6 +31,13 @@ export function formatTurn(step: StepResult): string {
   return formatValue(step.turn, 300);
 }
 
+/** The history a turn was decided on, in one line: earlier turns, calls by tool, errors. */
+export function formatHistory(history: RunHistory): string {
+  const calls = history.tools.map((tool) => `${formatValue(tool, 60)} ×${history.calls[tool] ?? 0}`).join(', ');
+  const turns = `${history.turns} earlier turn${history.turns === 1 ? '' : 's'}`;
+  return `${turns}; calls: ${calls || 'none'}; errors: ${history.errors}`;
+}
+
 /**
  * The lines describing why a case failed, without its title; empty for a case that passed.
  *
@@ -43,6 +51,7 @@ export function failureLines(result: CaseResult): string[] {
   if (result.problem) lines.push(result.problem);
   const which = result.kind === 'conversation' ? `turn ${step.index + 1} of ${result.turns}` : 'turn';
   lines.push(`${which}: ${formatTurn(step)}`);
+  if (step.history) lines.push(`history: ${formatHistory(step.history)}`);
   if (step.mismatches.length && step.expected) {
     lines.push(`expected: ${formatExpectation(step.expected)}`, `actual:   ${formatDecisionLine(step.decision)}`);
     lines.push(...formatMismatches(step.mismatches).map((line) => `  ${line}`));

@@ -5,7 +5,8 @@ import { decide } from '../decide.js';
 import type { Decision } from '../decision.js';
 import type { Turn } from '../turn.js';
 import { afterDecision, type LoopCounters } from './conversation.js';
-import { historyAfter } from '../history.js';
+import { historyAfter, type RunHistory } from '../history.js';
+import { preparedOf } from '../policy.js';
 import { compareDecision, type Mismatch } from './expectation.js';
 import type { Expectation } from './format.js';
 import type { PolicyTestCase, PolicyTestSuite } from './load.js';
@@ -23,6 +24,8 @@ export interface StepResult {
   /** The turn as decided, counters filled in. */
   turn: Turn;
   decision: Decision;
+  /** The run's history the turn was decided on, for a policy that reads history. */
+  history?: RunHistory;
   expected?: Expectation;
   mismatches: Mismatch[];
 }
@@ -60,6 +63,7 @@ async function runCase(suite: PolicyTestSuite, item: PolicyTestCase, options: Ru
   // The case's earlier turns (none: its first turn is the first of its run); a conversation's own
   // turns go on building the history as the supervisor does.
   let history = item.history;
+  const readsHistory = preparedOf(suite.policy).readsHistory;
   for (const [index, step] of item.steps.entries()) {
     let turn: Turn = step.turn;
     if (item.kind === 'conversation') {
@@ -69,9 +73,10 @@ async function runCase(suite: PolicyTestSuite, item: PolicyTestCase, options: Ru
     }
     // The history is decided on, not reported: it is the turns before this one.
     const decision = await decide(suite.policy, { ...turn, history }, decideOptions);
+    const before = history;
     history = historyAfter(history, step.turn);
     const mismatches = step.expect ? compareDecision(step.expect, decision) : [];
-    steps.push({ index, span: step.span, turn, decision, ...(step.expect ? { expected: step.expect } : {}), mismatches });
+    steps.push({ index, span: step.span, turn, decision, ...(readsHistory ? { history: before } : {}), ...(step.expect ? { expected: step.expect } : {}), mismatches });
     if (mismatches.length) break;
     if (item.kind === 'conversation' && index < item.steps.length - 1) {
       const next = afterDecision(counters, decision, step.answer);
