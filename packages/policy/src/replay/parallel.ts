@@ -30,6 +30,7 @@ const fromSources = here.endsWith('.ts');
 
 function newWorker(setup: WorkerSetup): Worker {
   if (!fromSources) return new Worker(new URL('./replay-worker.js', here), { workerData: setup });
+  // The API's ES module, beside the CommonJS file `require` resolves (whose own import of it is broken).
   const loader = pathToFileURL(createRequire(here).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
   const entry = new URL('./replay-worker.ts', here).href;
   const bootstrap = `import(${JSON.stringify(loader)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
