@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Policy } from '../policy.js';
-import type { ReplayProgress, ReplayStreamOptions } from './stream-options.js';
+import { reportProgress, type ReplayStreamOptions } from './stream-options.js';
 import { lineSplitter } from './line-splitter.js';
 import { createReplay, mergeReplayPart, type ReplayReport } from './replay.js';
 import type { PartRequest, WorkerSetup } from './replay-worker.js';
@@ -76,7 +76,7 @@ async function startWorkers(count: number, setup: WorkerSetup): Promise<Worker[]
  * that cannot be copied to them, a runtime without them), and nothing was read.
  */
 export async function replayFileInParallel(policy: Policy, path: string, workerCount: number, options: ReplayStreamOptions & { totalBytes?: number }): Promise<ReplayReport | undefined> {
-  const { against, onProgress, progressIntervalMs, ...rest } = options;
+  const { against, onProgress: _onProgress, progressIntervalMs: _interval, ...rest } = options;
   const { totalBytes: _totalBytes, ...replayOptions } = rest;
   const setup: WorkerSetup = {
     policy: { document: policy.document, ...(policy.file !== undefined ? { file: policy.file } : {}) },
@@ -88,16 +88,8 @@ export async function replayFileInParallel(policy: Policy, path: string, workerC
   const workers = await startWorkers(workerCount, setup);
   if (!workers) return undefined;
 
-  const started = performance.now();
   const input = createReadStream(path, { highWaterMark: 1 << 20, encoding: 'utf8' });
-  const timer = onProgress
-    ? setInterval(() => {
-        const progress: ReplayProgress = { lines: report.lines, turns: report.turns, bytesRead: input.bytesRead, elapsedMs: performance.now() - started };
-        if (options.totalBytes !== undefined) progress.totalBytes = options.totalBytes;
-        onProgress(progress);
-      }, progressIntervalMs ?? 1000)
-    : undefined;
-  timer?.unref();
+  const stopProgress = reportProgress(options, () => ({ lines: report.lines, turns: report.turns, bytesRead: input.bytesRead }));
   try {
     await new Promise<void>((resolve, reject) => {
       const inFlight = new Map<Worker, number>(workers.map((worker) => [worker, 0]));
@@ -169,7 +161,7 @@ export async function replayFileInParallel(policy: Policy, path: string, workerC
       });
     });
   } finally {
-    clearInterval(timer);
+    stopProgress();
     input.destroy();
     await Promise.all(workers.map((worker) => worker.terminate()));
   }

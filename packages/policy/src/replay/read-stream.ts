@@ -4,11 +4,11 @@ import { createReadStream, type ReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
-import { preparedOf, type Policy } from '../policy.js';
+import type { Policy } from '../policy.js';
 import { lineSplitter } from './line-splitter.js';
 import { replayFileInParallel } from './parallel.js';
-import { createReplay, type ReplayReport } from './replay.js';
-import type { ReplayStreamOptions } from './stream-options.js';
+import { createReplay, followsRuns, type ReplayReport } from './replay.js';
+import { reportProgress, type ReplayStreamOptions } from './stream-options.js';
 
 export type { ReplayProgress, ReplayStreamOptions } from './stream-options.js';
 
@@ -23,22 +23,7 @@ const parallelFromBytes = 8 << 20;
  */
 export async function replayStream(policy: Policy, input: Readable, options: ReplayStreamOptions & { totalBytes?: number } = {}): Promise<ReplayReport> {
   const replay = createReplay(policy, options);
-  const started = performance.now();
-  const { onProgress } = options;
-  const timer = onProgress
-    ? setInterval(() => {
-        const { lines: read, turns } = replay.report();
-        const bytesRead = (input as Partial<ReadStream>).bytesRead;
-        onProgress({
-          lines: read,
-          turns,
-          ...(bytesRead !== undefined ? { bytesRead } : {}),
-          ...(options.totalBytes !== undefined ? { totalBytes: options.totalBytes } : {}),
-          elapsedMs: performance.now() - started,
-        });
-      }, options.progressIntervalMs ?? 1000)
-    : undefined;
-  timer?.unref();
+  const stopProgress = reportProgress(options, () => ({ ...replay.report(), bytesRead: (input as Partial<ReadStream>).bytesRead }));
   try {
     await new Promise<void>((resolve, reject) => {
       const lines = lineSplitter((text) => replay.line(text));
@@ -66,7 +51,7 @@ export async function replayStream(policy: Policy, input: Readable, options: Rep
       });
     });
   } finally {
-    clearInterval(timer);
+    stopProgress();
     input.destroy();
   }
   return replay.report();
@@ -83,12 +68,12 @@ export async function replayStream(policy: Policy, input: Readable, options: Rep
 export async function replayFile(policy: Policy, path: string, options: ReplayStreamOptions = {}): Promise<ReplayReport> {
   const info = await stat(path);
   if (info.isDirectory()) throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR' });
-  const readsHistory = preparedOf(policy).readsHistory || (options.against !== undefined && preparedOf(options.against).readsHistory);
+
   const workers = options.workers ?? (info.size >= parallelFromBytes ? Math.min(availableParallelism(), 4) : 1);
   if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a whole number of 1 or more, not ${String(workers)}`);
   // More workers than cores would only take turns.
   const threads = Math.min(workers, availableParallelism());
-  if (threads > 1 && !readsHistory) {
+  if (threads > 1 && !followsRuns(policy, options.against)) {
     const report = await replayFileInParallel(policy, path, threads, { ...options, totalBytes: info.size });
     if (report) return report;
   }

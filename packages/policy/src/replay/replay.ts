@@ -219,6 +219,11 @@ export interface ReplayPart {
   firstLine: number;
 }
 
+/** Whether a replay follows each run's history, line by line: when either policy reads history. */
+export function followsRuns(policy: Policy, against: Policy | undefined): boolean {
+  return preparedOf(policy).readsHistory || (against !== undefined && preparedOf(against).readsHistory);
+}
+
 /** `createReplay`, or the replay of one part of a transcript. */
 export function replayer(policy: Policy, options: ReplayOptions, part?: ReplayPart) {
   const maxDifferences = options.maxDifferences ?? 1000;
@@ -271,7 +276,7 @@ export function replayer(policy: Policy, options: ReplayOptions, part?: ReplayPa
   };
 
   // Histories are kept only for a policy that reads them: the others decide the same without.
-  const readsHistory = preparedOf(policy).readsHistory || (against !== undefined && preparedOf(against).readsHistory);
+  const readsHistory = followsRuns(policy, against);
 
   const turn = (recorded: Turn, place: TurnPlace, runId: string | undefined): void => {
     report.turns++;

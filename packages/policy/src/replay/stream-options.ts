@@ -35,3 +35,25 @@ export interface ReplayStreamOptions extends ReplayOptions {
    */
   workers?: number;
 }
+
+/**
+ * Calls `options.onProgress` every `progressIntervalMs` with what `read` reports; returns what
+ * stops it. Does nothing without `onProgress`.
+ */
+export function reportProgress(options: ReplayStreamOptions & { totalBytes?: number }, read: () => { lines: number; turns: number; bytesRead?: number | undefined }): () => void {
+  const { onProgress } = options;
+  if (!onProgress) return () => undefined;
+  const started = performance.now();
+  const timer = setInterval(() => {
+    const { lines, turns, bytesRead } = read();
+    onProgress({
+      lines,
+      turns,
+      ...(bytesRead !== undefined ? { bytesRead } : {}),
+      ...(options.totalBytes !== undefined ? { totalBytes: options.totalBytes } : {}),
+      elapsedMs: performance.now() - started,
+    });
+  }, options.progressIntervalMs ?? 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
