@@ -128,38 +128,35 @@ describe('answers at an endpoint served on the store', () => {
 });
 
 describe('a question that could not be sent', () => {
-  it('stops the step; a restored run stops again, and the deadline passing does not let it go on', async () => {
+  /** A new run whose webhook refuses every question. */
+  async function refusedRun(test: (context: { store: FileRunStore; channels: { webhook: WebhookChannel }; runId: string; run: DurableRun }) => Promise<void>): Promise<void> {
     const store = new FileRunStore(join(dir, 'store'));
     const refusing = await startWebhookReceiver({ secret, status: () => 403 });
     const channels = { webhook: new WebhookChannel({ url: refusing.url, secret, retries: 0 }) };
     try {
       const runId = `run-${++runs}`;
-      const run = await DurableRun.open(store, runId);
+      await test({ store, channels, runId, run: await DurableRun.open(store, runId) });
+    } finally {
+      await refusing.close();
+    }
+  }
+
+  it('stops the step; a restored run stops again, and the deadline passing does not let it go on', () =>
+    refusedRun(async ({ store, channels, runId, run }) => {
       const first = await createSupervisor({ policy: policyVia('webhook', '1s'), run, wait: 'suspend', channels }).check(refund);
       await run.close();
       expect(first).toMatchObject({ kind: 'stop', reason: expect.stringContaining('asking a person failed') });
       // The rule says `else continue`, but nobody was shown the question: its deadline passing changes nothing.
       await sleep(1100);
       expect(await resumed(store, runId, channels, 'webhook', '1s')).toMatchObject({ kind: 'stop', reason: expect.stringContaining('asking a person failed') });
-    } finally {
-      await refusing.close();
-    }
-  });
+    }));
 
-  it('a person who answered through the store (the approval server) is heard', async () => {
-    const store = new FileRunStore(join(dir, 'store'));
-    const refusing = await startWebhookReceiver({ secret, status: () => 403 });
-    const channels = { webhook: new WebhookChannel({ url: refusing.url, secret, retries: 0 }) };
-    try {
-      const runId = `run-${++runs}`;
-      const run = await DurableRun.open(store, runId);
+  it('a person who answered through the store (the approval server) is heard', () =>
+    refusedRun(async ({ store, channels, runId, run }) => {
       expect((await createSupervisor({ policy: policyVia('webhook'), run, wait: 'suspend', channels }).check(refund)).kind).toBe('stop');
       await run.close();
       const [request] = (await store.listPendingApprovals()).filter((item) => item.runId === runId);
       expect(await answerApproval(store, request!.id, { kind: 'approve', by: 'ana' }, { channel: 'web' })).toMatchObject({ status: 'answered' });
       expect(await resumed(store, runId, channels, 'webhook')).toMatchObject({ kind: 'proceed', answer: { kind: 'approve', by: 'ana' } });
-    } finally {
-      await refusing.close();
-    }
-  });
+    }));
 });
